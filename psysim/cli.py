@@ -1,0 +1,59 @@
+"""The ``psysim`` command: argument parsing, one-line errors and exit codes. No science here.
+
+Exit codes: 0 success; 2 bad input (a one-line message on stderr, no traceback, nothing
+half-written); 1 an unexpected internal error (with traceback, so it can be reported).
+
+Subcommands live in ``psysim/cli_<name>.py`` modules listed in :data:`COMMANDS`; each defines
+``add_parser(subparsers)`` and ``main(args) -> int``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from psysim.errors import PsysimError
+
+COMMANDS = [
+    "psysim.cli_core",
+]
+"""Modules that add subcommands. Each defines ``add_parser(subparsers)``."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line with exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"psysim: error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import psysim
+
+    parser = _Parser(prog="psysim", description="Models of visual attention, run on the same stimuli and compared with human data.")
+    parser.add_argument("--version", action="version", version=f"psysim {psysim.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for modname in COMMANDS:
+        importlib.import_module(modname).add_parser(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except PsysimError as exc:
+        print(f"psysim: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("psysim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""Core subcommands: ``run``, ``list`` and ``displays``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from psysim.errors import PsysimError
+
+
+def _options(pairs) -> dict:
+    out = {}
+    for p in pairs or []:
+        if "=" not in p:
+            raise PsysimError(f"--set {p!r}: expected KEY=VALUE")
+        k, v = p.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"seed must be 0 or positive, got {v}")
+    return v
+
+
+def add_parser(sub):
+    p = sub.add_parser("run", help="run an experiment into a run folder")
+    p.add_argument("experiment", help="experiment name (see 'psysim list')")
+    p.add_argument("--quick", action="store_true", help="small settings for a fast look")
+    p.add_argument("--seed", type=_seed, default=0, help="root seed (default 0)")
+    p.add_argument("--out", type=Path, default=None, help="run folder (default runs/NAME-TIMESTAMP)")
+    p.add_argument("--force", action="store_true", help="replace an existing run folder")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[], help="experiment option")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("list", help="list experiments, models and data sets")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("displays", help="draw a search display to a PNG file")
+    p.add_argument("--task", default="conjunction", help="feature, conjunction, spatial or orientation")
+    p.add_argument("--set-size", type=int, default=12)
+    p.add_argument("--absent", action="store_true", help="draw a target-absent display")
+    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--size", type=int, default=512, help="image side in pixels")
+    p.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    p.set_defaults(func=cmd_displays)
+
+
+def cmd_run(args) -> int:
+    from psysim.runs import execute, get_experiment
+
+    exp = get_experiment(args.experiment)
+    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=_options(args.set), force=args.force)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_list(args) -> int:
+    from psysim.data import DATASETS
+    from psysim.models import MODELS
+    from psysim.runs import list_experiments
+
+    print("Experiments:")
+    for name, mod in list_experiments().items():
+        print(f"  {name:22s} {getattr(mod, 'DESCRIPTION', '')}")
+    print("Models:")
+    for name, cls in sorted(MODELS.items()):
+        doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+        print(f"  {name:22s} {doc}")
+    print("Data sets:")
+    for name, ds in sorted(DATASETS.items()):
+        print(f"  {name:22s} {ds.title}")
+    return 0
+
+
+def cmd_displays(args) -> int:
+    from PIL import Image
+
+    from psysim.displays import make_displays, render
+
+    if args.out.suffix.lower() != ".png":
+        raise PsysimError(f"--out {args.out}: the file name must end in .png")
+    if args.size < 32 or args.size > 8192:
+        raise PsysimError(f"--size {args.size}: choose 32 to 8192 pixels")
+    if not args.out.parent.exists() and str(args.out.parent):
+        raise PsysimError(f"--out {args.out}: folder {args.out.parent} does not exist")
+    ds = make_displays(args.task, args.set_size, 1, seed=args.seed, target_present=(not args.absent,))
+    img = render(ds, 0, size=args.size)
+    import io
+
+    from psysim.runs import atomic_write_bytes
+
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    atomic_write_bytes(args.out, buf.getvalue())
+    print(f"wrote {args.out}")
+    return 0

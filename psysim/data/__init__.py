@@ -1,0 +1,21 @@
+"""Human data: the dataset registry, loaders with validation, and derived summaries."""
+
+from psysim.data.loaders import (
+    WOLFE2010_TASKS,
+    load_wolfe2010,
+    load_wolfe2010_summary,
+    read_trials_csv,
+)
+from psysim.data.registry import DATASETS, WOLFE2010, Dataset, get_dataset, register_dataset
+
+__all__ = [
+    "DATASETS",
+    "WOLFE2010",
+    "WOLFE2010_TASKS",
+    "Dataset",
+    "get_dataset",
+    "load_wolfe2010",
+    "load_wolfe2010_summary",
+    "read_trials_csv",
+    "register_dataset",
+]

@@ -1,0 +1,116 @@
+"""psysim search displays as image tensors for networks, and augmentation.
+
+Images are rendered once (:func:`psysim.displays.render`) and kept as uint8 to save memory;
+:meth:`SearchImages.tensor` gives float images in [0, 1]. The label is target presence
+(class 0 = absent, 1 = present).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from psysim.displays import DisplaySet, make_displays, render
+from psysim.errors import PsysimError
+
+CLASSES = ("absent", "present")
+"""Class names of the target-present / absent decision, in label order."""
+
+
+@dataclass
+class SearchImages:
+    """Rendered search displays with labels.
+
+    Attributes
+    ----------
+    images : torch.Tensor
+        ``(N, 3, H, W)`` uint8.
+    labels : torch.Tensor
+        ``(N,)`` int64: 1 when the target is present.
+    table : pandas.DataFrame
+        One row per image: ``display_id, task, set_size, target_present`` (same order).
+    displays : DisplaySet
+        The display set the images came from (item tables, target boxes).
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    table: pd.DataFrame
+    displays: DisplaySet
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return tuple(self.images.shape[-2:])
+
+    def tensor(self, index=None) -> torch.Tensor:
+        """Float images in [0, 1] (all, or the rows in ``index``)."""
+        x = self.images if index is None else self.images[index]
+        return x.float().div_(255.0)
+
+    def subset(self, mask) -> SearchImages:
+        """The images where boolean ``mask`` (length N) is true."""
+        m = np.asarray(mask, dtype=bool)
+        idx = torch.from_numpy(np.flatnonzero(m))
+        return SearchImages(self.images[idx], self.labels[idx], self.table[m].reset_index(drop=True), self.displays)
+
+
+def images_from_displays(displays: DisplaySet, size: int = 128) -> SearchImages:
+    """Render every display of a :class:`~psysim.displays.DisplaySet` (``size`` x ``size`` px)."""
+    table = displays.displays.reset_index(drop=True)
+    arr = render(displays, table["display_id"].to_numpy(), size=size)
+    images = torch.from_numpy(np.ascontiguousarray(arr.transpose(0, 3, 1, 2)))
+    labels = torch.from_numpy(table["target_present"].to_numpy().astype(np.int64))
+    return SearchImages(images, labels, table, displays)
+
+
+def make_search_images(tasks=("feature",), set_sizes=(3, 6, 12, 18), n_per_cell=50, size=128, seed=0) -> SearchImages:
+    """Generate and render search displays (see :func:`psysim.displays.make_displays`)."""
+    return images_from_displays(make_displays(tasks, set_sizes, n_per_cell, seed=seed), size)
+
+
+def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: float = 0.02, contrast: float = 0.15):
+    """Random augmentation of a float batch that keeps every task's answer unchanged.
+
+    Each image is translated by up to ``shift`` px per axis (black fill), scaled in contrast by
+    a factor in ``[1 - contrast, 1 + contrast]``, and given Gaussian pixel noise of standard
+    deviation ``noise``. Flips and rotations are *not* used: a mirrored digital 2 is a 5 (the
+    spatial task) and a rotated bar changes orientation (the conjunction and orientation tasks).
+    """
+    n, c, h, w = x.shape
+    if shift > 0:
+        pad = torch.nn.functional.pad(x, (shift,) * 4)
+        dy = torch.randint(0, 2 * shift + 1, (n,), generator=generator)
+        dx = torch.randint(0, 2 * shift + 1, (n,), generator=generator)
+        rows = (dy[:, None] + torch.arange(h))[:, None, :, None]
+        cols = (dx[:, None] + torch.arange(w))[:, None, None, :]
+        x = pad[torch.arange(n)[:, None, None, None], torch.arange(c)[None, :, None, None], rows, cols]
+    if contrast > 0:
+        x = x * (1 + contrast * (2 * torch.rand((n, 1, 1, 1), generator=generator) - 1))
+    if noise > 0:
+        x = x + noise * torch.randn(x.shape, generator=generator)
+    return x.clamp_(0, 1)
+
+
+def load_image(path, size=None) -> torch.Tensor:
+    """Read an image file as a ``(1, 3, H, W)`` float tensor in [0, 1], resized to ``size``."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            if size is not None:
+                h, w = (size, size) if np.ndim(size) == 0 else size
+                if im.size != (w, h):
+                    im = im.resize((int(w), int(h)), Image.BILINEAR)
+            arr = np.asarray(im, dtype=np.uint8)
+    except FileNotFoundError:
+        raise PsysimError(f"{path}: image file not found") from None
+    except (UnidentifiedImageError, OSError) as exc:
+        raise PsysimError(f"{path}: not a readable image ({exc})") from None
+    return torch.from_numpy(arr.transpose(2, 0, 1).copy())[None].float() / 255.0

@@ -1,0 +1,264 @@
+"""Training networks on search displays, evaluation with temperature-scaled softmax, checkpoints.
+
+Everything random comes from the ``seed`` argument: the network's initial weights and dropout
+(through a forked global torch RNG seeded with it) and the batch order and augmentation
+(through a ``torch.Generator``), so the same seed gives the same trained weights on a given
+machine and thread count.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+from tqdm.auto import tqdm
+
+from psysim import __version__
+from psysim.errors import PsysimError
+from psysim.networks.architectures import build_network
+from psysim.networks.data import CLASSES, SearchImages, augment
+
+CHECKPOINT_FORMAT = "psysim.network/1"
+
+
+def seeded_network(arch: str, seed=0, **config) -> nn.Module:
+    """Build a network (:func:`~psysim.networks.architectures.build_network`) whose initial
+    weights depend only on ``seed``."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed))
+        return build_network(arch, **config)
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_network` returns: per-epoch history and the best epoch."""
+
+    history: pd.DataFrame
+    best_epoch: int
+    stopped_early: bool
+
+
+def _epoch_eval(model, data: SearchImages, batch_size: int) -> tuple[float, float]:
+    loss, correct = 0.0, 0
+    with torch.no_grad():
+        for i in range(0, len(data), batch_size):
+            logits = model(data.tensor(slice(i, i + batch_size)))
+            y = data.labels[i : i + batch_size]
+            loss += F.cross_entropy(logits, y, reduction="sum").item()
+            correct += (logits.argmax(1) == y).sum().item()
+    return loss / len(data), correct / len(data)
+
+
+def train_network(
+    model: nn.Module,
+    train: SearchImages,
+    val: SearchImages | None = None,
+    epochs: int = 10,
+    batch_size: int = 64,
+    lr: float = 3e-3,
+    weight_decay: float = 1e-4,
+    patience: int = 3,
+    augmentation: dict | None = None,
+    seed=0,
+    checkpoint=None,
+    checkpoint_meta: dict | None = None,
+    progress: bool | None = None,
+) -> TrainResult:
+    """Train a classifier on rendered search displays (target present vs absent).
+
+    AdamW on the cross-entropy loss with a cosine learning-rate schedule. After each epoch the
+    validation loss is measured; training stops early when it has not improved for
+    ``patience`` epochs, and the model ends with the weights of the best epoch.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Network to train in place.
+    train, val : SearchImages
+        Training and validation images (``val`` None: no early stopping, last epoch kept).
+    epochs, batch_size : int
+    lr, weight_decay : float
+        AdamW learning rate and weight decay.
+    patience : int
+        Epochs without improvement of the validation loss before stopping.
+    augmentation : dict, optional
+        Keyword arguments of :func:`psysim.networks.data.augment` (``{}`` for the defaults,
+        ``None`` for no augmentation).
+    seed : int
+        Seed of batch order, augmentation and dropout.
+    checkpoint : path, optional
+        Where the best model so far is saved (:func:`save_checkpoint`) after each improvement.
+    checkpoint_meta : dict, optional
+        Extra JSON-able metadata stored in the checkpoint.
+    progress : bool, optional
+        Show a tqdm progress bar; default: only when the output is a terminal.
+
+    Returns
+    -------
+    TrainResult
+    """
+    if len(train) == 0:
+        raise PsysimError("no training images")
+    g = torch.Generator().manual_seed(int(seed))
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
+    n_batches = -(-len(train) // batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(1, epochs * n_batches), pct_start=0.15)
+    rows, best_loss, best_state, best_epoch, bad = [], np.inf, None, -1, 0
+    stopped = False
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(int(seed))
+        bar = tqdm(range(epochs), desc="training", unit="epoch", disable=None if progress is None else not progress)
+        for epoch in bar:
+            model.train()
+            perm = torch.randperm(len(train), generator=g)
+            tot, n_ok = 0.0, 0
+            for b in range(n_batches):
+                idx = perm[b * batch_size : (b + 1) * batch_size]
+                x, y = train.tensor(idx), train.labels[idx]
+                if augmentation is not None:
+                    x = augment(x, g, **augmentation)
+                logits = model(x)
+                loss = F.cross_entropy(logits, y)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                sched.step()
+                tot += loss.item() * len(idx)
+                n_ok += (logits.argmax(1) == y).sum().item()
+            row = {"epoch": epoch, "train_loss": tot / len(train), "train_acc": n_ok / len(train)}
+            model.eval()
+            if val is not None and len(val):
+                row["val_loss"], row["val_acc"] = _epoch_eval(model, val, 2 * batch_size)
+            rows.append(row)
+            bar.set_postfix({k: round(v, 3) for k, v in row.items() if k != "epoch"})
+            score = row.get("val_loss", -epoch)
+            if score < best_loss:
+                best_loss, best_epoch, bad = score, epoch, 0
+                best_state = copy.deepcopy(model.state_dict())
+                if checkpoint is not None:
+                    save_checkpoint(checkpoint, model, {**(checkpoint_meta or {}), "epoch": epoch, **row})
+            else:
+                bad += 1
+                if val is not None and bad >= patience:
+                    stopped = True
+                    break
+        bar.close()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return TrainResult(pd.DataFrame(rows), best_epoch, stopped)
+
+
+def predict(model: nn.Module, images: torch.Tensor, temperature: float = 1.0, batch_size: int = 256) -> torch.Tensor:
+    """Class probabilities ``softmax(logits / T)`` in eval mode (train/eval flags restored).
+
+    The temperature ``T`` (> 0) flattens (T > 1) or sharpens (T < 1) the distribution without
+    changing the predicted class (Hinton et al. 2015, Eq. 1; Guo et al. 2017, Sec. 4.2).
+    """
+    if not temperature > 0:
+        raise PsysimError(f"temperature must be > 0, got {temperature}")
+    modes = [(m, m.training) for m in model.modules()]
+    try:
+        model.eval()
+        with torch.no_grad():
+            out = [model(images[i : i + batch_size]) for i in range(0, len(images), batch_size)]
+    finally:
+        for m, training in modes:
+            m.training = training
+    return torch.softmax(torch.cat(out) / temperature, 1)
+
+
+def evaluate(model: nn.Module, data: SearchImages, temperature: float = 1.0, noise: float = 0.0, seed=0) -> pd.DataFrame:
+    """Per-display predictions: ``display_id, task, set_size, target_present, p_present,
+    response, correct, confidence``.
+
+    ``noise`` adds Gaussian pixel noise (standard deviation, image units 0-1) before the
+    forward pass, seeded by ``seed``. ``confidence`` is the probability of the chosen answer.
+    """
+    x = data.tensor()
+    if noise > 0:
+        g = torch.Generator().manual_seed(int(seed))
+        x = (x + noise * torch.randn(x.shape, generator=g)).clamp_(0, 1)
+    p = predict(model, x, temperature)[:, 1].numpy()
+    out = data.table[["display_id", "task", "set_size", "target_present"]].copy()
+    out["p_present"] = p
+    out["response"] = p >= 0.5
+    out["correct"] = out["response"] == out["target_present"]
+    out["confidence"] = np.where(out["response"], p, 1 - p)
+    return out
+
+
+def save_checkpoint(path, model: nn.Module, meta: dict | None = None) -> Path:
+    """Save a psysim network (architecture name, configuration, weights, metadata).
+
+    The file is written to a temporary name and renamed, so it is never half-written.
+    """
+    arch = {"GapCNN": "gapcnn", "MBConvNet": "mbconv"}.get(type(model).__name__)
+    if arch is None or not hasattr(model, "config"):
+        raise PsysimError(f"only psysim networks (GapCNN, MBConvNet) can be checkpointed, not {type(model).__name__}")
+    payload = {
+        "format": CHECKPOINT_FORMAT,
+        "arch": arch,
+        "config": model.config,
+        "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "classes": list(CLASSES),
+        "psysim_version": __version__,
+        "torch_version": torch.__version__,
+        "meta": meta or {},
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    torch.save(payload, buf)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def load_checkpoint(path) -> tuple[nn.Module, dict]:
+    """Load a network saved by :func:`save_checkpoint`; returns ``(model in eval mode, info)``.
+
+    ``info`` holds ``classes``, ``meta`` (e.g. ``image_size``, training data) and versions.
+    Only tensors and plain data are unpickled (``weights_only=True``).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise PsysimError(f"{path}: checkpoint file not found")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:
+        raise PsysimError(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
+    if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
+        raise PsysimError(f"{path}: not a psysim network checkpoint (expected format {CHECKPOINT_FORMAT})")
+    model = build_network(payload["arch"], **payload["config"])
+    try:
+        model.load_state_dict(payload["state_dict"])
+    except RuntimeError as exc:
+        raise PsysimError(f"{path}: weights do not fit the {payload['arch']} configuration ({str(exc).splitlines()[0]})") from None
+    info = {k: v for k, v in payload.items() if k != "state_dict"}
+    return model.eval(), info
+
+
+def shipped_checkpoint() -> Path:
+    """Path of the small trained network shipped with psysim (see ``analysis/train_search_cnn.py``)."""
+    from importlib import resources
+
+    path = Path(str(resources.files("psysim.networks").joinpath("checkpoints", "gapcnn_feature.pt")))
+    if not path.is_file():
+        raise PsysimError(f"the shipped checkpoint is missing at {path}; run python -m psysim.analysis.train_search_cnn")
+    return path

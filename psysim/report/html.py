@@ -1,0 +1,113 @@
+"""A self-contained HTML report: text, tables and figures in one file.
+
+Figures are embedded as base64 PNG, styles are inline, nothing is loaded from the network, so
+the file can be mailed, archived or projected offline. A report knows nothing of statistics:
+experiments give it finished text, tables and figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import time
+
+import pandas as pd
+
+_CSS = """
+body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
+h1{font-size:1.7rem;border-bottom:2px solid #444}h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #bbb}
+table{border-collapse:collapse;margin:0.8rem 0;font-size:0.9rem}th,td{border:1px solid #ccc;padding:0.2rem 0.5rem;text-align:right}
+th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}figure{margin:1rem 0}figcaption{font-size:0.9rem;color:#444}
+img{max-width:100%}.note{background:#fff8e0;border-left:4px solid #e0b000;padding:0.5rem 1rem}.meta{font-size:0.85rem;color:#555}
+.cite{font-size:0.9rem}
+"""
+
+
+def figure_to_base64(fig, dpi: int = 110) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class Report:
+    """Collects sections and writes one self-contained HTML file.
+
+    Examples
+    --------
+    >>> r = Report("Visual search")
+    >>> r.heading("Slopes"); r.text("Search was efficient."); r.table(df)
+    >>> r.write("report.html")
+    """
+
+    def __init__(self, title: str, lang: str = "en"):
+        self.title = title
+        self.lang = lang
+        self._parts: list[str] = []
+        self._citations: list[tuple[str, str]] = []
+
+    def heading(self, text: str, level: int = 2):
+        self._parts.append(f"<h{level}>{html.escape(text)}</h{level}>")
+
+    def text(self, text: str, cls: str | None = None):
+        """A paragraph of plain text (escaped). Blank lines start new paragraphs."""
+        attr = f' class="{cls}"' if cls else ""
+        for para in str(text).split("\n\n"):
+            if para.strip():
+                self._parts.append(f"<p{attr}>{html.escape(para.strip())}</p>")
+
+    def bullets(self, items):
+        lis = "".join(f"<li>{html.escape(str(i))}</li>" for i in items)
+        self._parts.append(f"<ul>{lis}</ul>")
+
+    def note(self, text: str):
+        self.text(text, cls="note")
+
+    def table(self, df: pd.DataFrame, caption: str | None = None, digits: int = 2, max_rows: int = 200):
+        shown = df.head(max_rows)
+        body = shown.to_html(index=False, float_format=lambda x: f"{x:.{digits}f}", border=0, na_rep="–", escape=True)
+        cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
+        more = f"<p class='meta'>({len(df) - max_rows} more rows in the CSV file)</p>" if len(df) > max_rows else ""
+        self._parts.append(cap + body + more)
+
+    def figure(self, fig, caption: str = ""):
+        """Embed a matplotlib figure (and close it)."""
+        import matplotlib.pyplot as plt
+
+        data = figure_to_base64(fig)
+        plt.close(fig)
+        self._parts.append(
+            f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def cite(self, citation: str, licence: str = ""):
+        if (citation, licence) not in self._citations:
+            self._citations.append((citation, licence))
+
+    def render(self, metadata: dict | None = None) -> str:
+        parts = [
+            "<!DOCTYPE html>",
+            f'<html lang="{self.lang}"><head><meta charset="utf-8">',
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>",
+            f"<h1>{html.escape(self.title)}</h1>",
+            *self._parts,
+        ]
+        if self._citations:
+            parts.append("<h2>References and licences</h2><ul class='cite'>")
+            for c, lic in self._citations:
+                extra = f" <em>Licence: {html.escape(lic)}</em>" if lic else ""
+                parts.append(f"<li>{html.escape(c)}{extra}</li>")
+            parts.append("</ul>")
+        if metadata:
+            rows = "".join(
+                f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in metadata.items()
+            )
+            parts.append(f"<h2>Run</h2><table class='meta'>{rows}</table>")
+        parts.append(f"<p class='meta'>Made by psysim on {time.strftime('%Y-%m-%d')}.</p></body></html>")
+        return "\n".join(parts)
+
+    def write(self, path, metadata: dict | None = None):
+        from psysim.runs import atomic_write_text
+
+        return atomic_write_text(path, self.render(metadata))

@@ -1,0 +1,63 @@
+"""Where an installed psysim finds its experiments, stimulus definitions and derived data.
+
+The top-level folders ``experiments/``, ``stimuli/`` and ``analysis/`` are installed as the
+packages ``psysim.experiments``, ``psysim.stimuli`` and ``psysim.analysis`` (see ``setup.cfg``),
+so they are found the same way from a checkout and from a non-editable install.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from psysim.errors import PsysimError
+
+
+def stimuli_file(name: str) -> Path:
+    """Path of a stimulus-set definition shipped with psysim (e.g. ``"search.toml"``)."""
+    path = Path(str(resources.files("psysim.stimuli").joinpath(name)))
+    if not path.exists():
+        raise PsysimError(f"stimulus definition {name!r} not found in {path.parent}")
+    return path
+
+
+def read_toml(path) -> dict:
+    """Read a TOML file; a syntax error becomes a one-line :class:`PsysimError`."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise PsysimError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PsysimError(f"{path}: not valid TOML ({exc})") from None
+
+
+def data_dir(required: bool = True) -> Path | None:
+    """The folder holding raw human data sets, from the ``PSYSIM_DATA`` environment variable.
+
+    Falls back to ``../shared/data`` relative to the current directory (the layout of a
+    psysim checkout beside its data). Returns ``None`` when ``required`` is false and no
+    folder is found.
+    """
+    env = os.environ.get("PSYSIM_DATA")
+    if env:
+        path = Path(env).expanduser()
+        if not path.is_dir():
+            raise PsysimError(f"PSYSIM_DATA={env}: no such directory")
+        return path
+    for cand in (Path("../shared/data"), Path(__file__).resolve().parents[2] / "shared" / "data"):
+        if cand.is_dir():
+            return cand.resolve()
+    if required:
+        raise PsysimError(
+            "no human data directory: set PSYSIM_DATA to the folder that holds the raw data sets"
+        )
+    return None

@@ -1,0 +1,118 @@
+"""A straightforward reference implementation of Itti, Koch & Niebur (1998), for checking.
+
+Written directly from the paper's definitions (see :mod:`psysim.saliency.model` for the
+equations and the choices the paper leaves open), one image and one map at a time, in float64,
+with plain ``scipy.ndimage`` filters: ``convolve1d`` for the pyramid, ``convolve`` with the
+full 2-D complex Gabor kernel, ``map_coordinates`` for across-scale interpolation, and explicit
+neighbour comparisons for local maxima. It shares no array code with the fast implementation,
+only the definitions, so the tests can compare the two. It is slow (seconds for a 640 x 480
+image); use :class:`psysim.saliency.IttiKoch` for work.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from psysim.saliency.image import as_rgb
+from psysim.saliency.model import (
+    CENTRE_LEVELS,
+    DELTAS,
+    MAP_LEVEL,
+    N_LEVELS,
+    ORIENTATIONS,
+    gabor_kernel,
+)
+
+_KERNEL = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
+
+
+def ref_reduce(img: np.ndarray) -> np.ndarray:
+    """Blur with [1 4 6 4 1]/16 on both axes (mode reflect) and keep even rows and columns."""
+    blurred = ndimage.convolve1d(img, _KERNEL, axis=0, mode="reflect")
+    blurred = ndimage.convolve1d(blurred, _KERNEL, axis=1, mode="reflect")
+    return blurred[::2, ::2]
+
+
+def ref_pyramid(img: np.ndarray) -> list[np.ndarray]:
+    levels = [img]
+    for _ in range(N_LEVELS - 1):
+        levels.append(ref_reduce(levels[-1]))
+    return levels
+
+
+def ref_interpolate(img: np.ndarray, shape, factor: int) -> np.ndarray:
+    """Across-scale interpolation: output (i, j) samples input position (i/factor, j/factor)."""
+    ii, jj = np.meshgrid(np.arange(shape[0]) / factor, np.arange(shape[1]) / factor, indexing="ij")
+    return ndimage.map_coordinates(img, [ii, jj], order=1, mode="nearest")
+
+
+def ref_gabor(img: np.ndarray, theta: float, wavelength: float, sigma: float) -> np.ndarray:
+    k = gabor_kernel(theta, wavelength, sigma)
+    re = ndimage.convolve(img, k.real, mode="reflect")
+    im = ndimage.convolve(img, k.imag, mode="reflect")
+    return np.sqrt(re**2 + im**2)
+
+
+def ref_local_maxima(m: np.ndarray) -> np.ndarray:
+    padded = np.pad(m, 1, mode="constant", constant_values=-np.inf)
+    h, w = m.shape
+    is_max = np.ones_like(m, dtype=bool)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            if dy or dx:
+                is_max &= m >= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+    return is_max
+
+
+def ref_N(m: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np.ndarray:
+    """N(.): scale to [0, top], multiply by (top - mean of the other local maxima)^2."""
+    lo, hi = m.min(), m.max()
+    if hi == lo:
+        return np.zeros_like(m)
+    m = (m - lo) / (hi - lo) * top
+    lm = ref_local_maxima(m) & (m >= lm_threshold * top)
+    values = np.sort(m[lm])[::-1]
+    others = values[1:]  # all local maxima except (one instance of) the global maximum
+    mbar = others.mean() if len(others) else 0.0
+    return m * (top - mbar) ** 2
+
+
+def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigma: float = 2.0):
+    """Reference saliency map at scale 4 for one image; returns (S, {conspicuity maps})."""
+    rgb = as_rgb(image, dtype=np.float64)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    I = (r + g + b) / 3.0  # noqa: E741
+    mask = I > 0.1 * I.max()
+    safe = np.where(mask, I, 1.0)
+    rn, gn, bn = (np.where(mask, ch / safe, 0.0) for ch in (r, g, b))
+    R = np.clip(rn - (gn + bn) / 2, 0, None)
+    G = np.clip(gn - (rn + bn) / 2, 0, None)
+    B = np.clip(bn - (rn + gn) / 2, 0, None)
+    Y = np.clip((rn + gn) / 2 - np.abs(rn - gn) / 2 - bn, 0, None)
+    pI, pR, pG, pB, pY = (ref_pyramid(x) for x in (I, R, G, B, Y))
+    pO = {t: {s: ref_gabor(pI[s], t, wavelength, sigma) for s in range(2, N_LEVELS)} for t in ORIENTATIONS}
+
+    def cs(centre, surround, c, s):
+        return np.abs(centre - ref_interpolate(surround, centre.shape, 2 ** (s - c)))
+
+    def to_scale4(m, c):
+        for _ in range(MAP_LEVEL - c):
+            m = ref_reduce(m)
+        return m
+
+    N = lambda m: ref_N(m, 1.0, lm_threshold)  # noqa: E731
+    Ibar = Cbar = 0.0
+    Obar_theta = dict.fromkeys(ORIENTATIONS, 0.0)
+    for c in CENTRE_LEVELS:
+        for d in DELTAS:
+            s = c + d
+            Ibar = Ibar + to_scale4(N(cs(pI[c], pI[s], c, s)), c)
+            rg = cs(pR[c] - pG[c], pR[s] - pG[s], c, s)
+            by = cs(pB[c] - pY[c], pB[s] - pY[s], c, s)
+            Cbar = Cbar + to_scale4(N(rg) + N(by), c)
+            for t in ORIENTATIONS:
+                Obar_theta[t] = Obar_theta[t] + to_scale4(N(cs(pO[t][c], pO[t][s], c, s)), c)
+    Obar = sum(N(Obar_theta[t]) for t in ORIENTATIONS)
+    S = (N(Ibar) + N(Cbar) + N(Obar)) / 3.0
+    return S, {"intensity": Ibar, "colour": Cbar, "orientation": Obar}

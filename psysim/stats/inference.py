@@ -1,0 +1,60 @@
+"""Repeated-measures ANOVA and model-versus-data fit statistics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from statsmodels.stats.anova import AnovaRM
+
+
+def rm_anova(summary: pd.DataFrame, value: str = "mean_rt", within=("set_size", "target_present")) -> pd.DataFrame:
+    """Repeated-measures ANOVA per source x task (statsmodels ``AnovaRM``).
+
+    Each subject contributes one value per within-subject cell. Sources with fewer than two
+    subjects (models) are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source, task, effect, F, df1, df2, p, eta_p2`` with partial eta squared
+        ``F * df1 / (F * df1 + df2)`` (Cohen 1973).
+    """
+    rows = []
+    for (src, task), g in summary.groupby(["source", "task"], observed=True):
+        if g["subject"].nunique() < 2:
+            continue
+        d = g[["subject", *within, value]].copy()
+        for w in within:
+            d[w] = d[w].astype(str)
+        # AnovaRM needs a complete, balanced design: keep subjects with every cell
+        n_cells = d.groupby(list(within)).ngroups
+        complete = d.groupby("subject")[value].count() == n_cells
+        d = d[d["subject"].isin(complete[complete].index)]
+        if d["subject"].nunique() < 2:
+            continue
+        res = AnovaRM(d, value, "subject", within=list(within)).fit().anova_table
+        for effect, r in res.iterrows():
+            F, df1, df2, p = r["F Value"], r["Num DF"], r["Den DF"], r["Pr > F"]
+            rows.append((src, task, effect, F, df1, df2, p, F * df1 / (F * df1 + df2)))
+    return pd.DataFrame(rows, columns=["source", "task", "effect", "F", "df1", "df2", "p", "eta_p2"])
+
+
+def fit_statistics(observed, predicted) -> dict:
+    """RMSE, R^2 (1 - SS_res / SS_tot) and Pearson r between observed and predicted values.
+
+    R^2 is computed against the observed mean, so it can be negative for a poor model.
+    """
+    o, p = np.asarray(observed, float), np.asarray(predicted, float)
+    ok = np.isfinite(o) & np.isfinite(p)
+    o, p = o[ok], p[ok]
+    if len(o) < 2:
+        return {"rmse": float("nan"), "r2": float("nan"), "r": float("nan"), "n": int(len(o))}
+    res = o - p
+    ss_tot = float(np.sum((o - o.mean()) ** 2))
+    r = float(np.corrcoef(o, p)[0, 1]) if np.std(p) > 0 and np.std(o) > 0 else float("nan")
+    return {
+        "rmse": float(np.sqrt(np.mean(res**2))),
+        "r2": 1.0 - float(np.sum(res**2)) / ss_tot if ss_tot > 0 else float("nan"),
+        "r": r,
+        "n": int(len(o)),
+    }
