@@ -17,6 +17,11 @@ from psysim.errors import PsysimError
 
 COMMANDS = [
     "psysim.cli_core",
+    "psysim.cli_report",
+    "psysim.cli_sweep",
+    "psysim.cli_saliency",
+    "psysim.cli_cam",
+    "psysim.cli_fit",
 ]
 """Modules that add subcommands. Each defines ``add_parser(subparsers)``."""
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from psysim.errors import PsysimError
+from psysim.i18n import LANGUAGES
 
 
 def _options(pairs) -> dict:
@@ -36,6 +37,7 @@ def add_parser(sub):
     p.add_argument("--out", type=Path, default=None, help="run folder (default runs/NAME-TIMESTAMP)")
     p.add_argument("--force", action="store_true", help="replace an existing run folder")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[], help="experiment option")
+    p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report, table headers and figure labels (default en)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="list experiments, models and data sets")
@@ -55,7 +57,7 @@ def cmd_run(args) -> int:
     from psysim.runs import execute, get_experiment
 
     exp = get_experiment(args.experiment)
-    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=_options(args.set), force=args.force)
+    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=_options(args.set), force=args.force, lang=args.lang)
     print(f"wrote {out}")
     return 0
 

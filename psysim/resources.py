@@ -38,6 +38,10 @@ def read_toml(path) -> dict:
         raise PsysimError(f"{path}: file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise PsysimError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise PsysimError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); TOML files must be UTF-8") from None
+    except IsADirectoryError:
+        raise PsysimError(f"{path}: is a folder, not a TOML file") from None
 
 
 def data_dir(required: bool = True) -> Path | None:

@@ -26,6 +26,13 @@ import pandas as pd
 from psysim.errors import PsysimError
 
 
+def _umask_mode() -> int:
+    """Permissions a plain ``open()`` would give a new file (0o666 less the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
     """Write a text file atomically: a temporary file in the same folder, then a rename."""
     path = Path(path)
@@ -33,6 +40,7 @@ def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600 files; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -48,6 +56,7 @@ def atomic_write_bytes(path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -111,6 +120,10 @@ class RunContext:
         Small settings for a fast look (tests, teaching).
     options : dict
         Extra experiment options (``--set key=value`` on the command line).
+    lang : str
+        Language of the report, table headers and figure labels: ``"en"`` or ``"ja"``
+        (``--lang``; see :mod:`psysim.i18n`). Data files are written in one vocabulary
+        whatever the language.
     """
 
     name: str
@@ -121,6 +134,7 @@ class RunContext:
     metadata: dict = field(default_factory=dict)
     datasets: list = field(default_factory=list)
     _timings: dict = field(default_factory=dict)
+    lang: str = "en"
 
     def seed_for(self, *key) -> np.random.SeedSequence:
         """A seed derived from the root seed and a key (stable across runs and workers)."""
@@ -182,7 +196,7 @@ def default_out(name: str) -> Path:
     return Path("runs") / f"{name}-{stamp}"
 
 
-def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=None, force: bool = False) -> Path:
+def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=None, force: bool = False, lang: str = "en") -> Path:
     """Run an experiment module into a run folder, atomically.
 
     Parameters
@@ -191,7 +205,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         Defines ``NAME`` and ``run(ctx)``.
     out : path, optional
         Run folder (default ``runs/NAME-YYYYmmdd-HHMMSS``). It must not exist unless ``force``.
-    seed, quick, options
+    seed, quick, options, lang
         See :class:`RunContext`.
 
     Returns
@@ -199,16 +213,24 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
     Path
         The finished run folder.
     """
+    from psysim.i18n import check_lang
+
+    check_lang(lang)
     out = Path(out) if out is not None else default_out(experiment.NAME)
     if out.exists() and not force:
         raise PsysimError(f"output folder {out} already exists; choose another --out or pass --force")
     parent = out.parent if str(out.parent) else Path(".")
+    for above in (parent, *parent.parents):
+        if above.exists():
+            if not above.is_dir():
+                raise PsysimError(f"cannot write the run folder in {parent}: {above} is a file, not a folder")
+            break
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
     except OSError as exc:
         raise PsysimError(f"cannot write the run folder in {parent}: {exc.strerror}") from None
-    ctx = RunContext(name=experiment.NAME, out=tmp, seed=int(seed), quick=bool(quick), options=dict(options or {}))
+    ctx = RunContext(name=experiment.NAME, out=tmp, seed=int(seed), quick=bool(quick), options=dict(options or {}), lang=lang)
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     try:
@@ -218,6 +240,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             "seed": int(seed),
             "quick": bool(quick),
             "options": ctx.options,
+            "lang": ctx.lang,
             "started": started,
             "seconds": round(time.perf_counter() - t0, 3),
             "timings": ctx._timings,
@@ -228,6 +251,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             **ctx.metadata,
         }
         atomic_write_text(tmp / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
+        os.chmod(tmp, _umask_mode() | 0o111)  # mkdtemp makes 0700 folders
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)

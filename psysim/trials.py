@@ -2,18 +2,18 @@
 
 One row per trial, long format. Required columns:
 
-=================  ========  ==========================================================
-column             dtype     meaning
-=================  ========  ==========================================================
-``source``         str       human data set or model name (``"wolfe2010"``, ``"fit"``)
-``subject``        str       observer id within ``source`` (a model run uses ``"model"``)
-``task``           str       ``feature``, ``conjunction``, ``spatial`` or ``orientation``
-``set_size``       int       number of items in the display (>= 1)
-``target_present`` bool      whether the display held a target
-``response``       bool      whether the observer answered "present"
-``correct``        bool      ``response == target_present``
-``rt``             float     response time in **milliseconds**, > 0
-=================  ========  ==========================================================
+==================  ========  ==========================================================
+column              dtype     meaning
+==================  ========  ==========================================================
+``source``          str       human data set or model name (``"wolfe2010"``, ``"fit"``)
+``subject``         str       observer id within ``source`` (a model run uses ``"model"``)
+``task``            str       ``feature``, ``conjunction``, ``spatial`` or ``orientation``
+``set_size``        int       number of items in the display (>= 1)
+``target_present``  bool      whether the display held a target
+``response``        bool      whether the observer answered "present"
+``correct``         bool      ``response == target_present``
+``rt``              float     response time in **milliseconds**, > 0
+==================  ========  ==========================================================
 
 Optional columns (``trial``, ``n_attended``, ``display_id``, ``seed``, ...) pass through.
 
@@ -50,6 +50,15 @@ _SECONDS_SUSPECT_MEDIAN_MS = 20.0
 
 def _where(where: str | None) -> str:
     return f"{where}: " if where else ""
+
+
+def show_value(v) -> str:
+    """A cell value for an error message: plain Python repr, "an empty value" for NaN."""
+    if v is None or (isinstance(v, float | np.floating) and np.isnan(v)):
+        return "an empty value"
+    if isinstance(v, np.generic):
+        v = v.item()
+    return repr(v)
 
 
 def validate_trials(
@@ -122,7 +131,7 @@ def validate_trials(
     bad = rt.isna().to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(f"{w}column 'rt' {row(i)}: {out['rt'].iloc[i]!r} is not a number (ms)")
+        raise DataError(f"{w}column 'rt' {row(i)}: {show_value(out['rt'].iloc[i])} is not a number (ms)")
     rt = rt.astype("float64")
     bad = ~np.isfinite(rt.to_numpy()) | (rt.to_numpy() <= 0)
     if bad.any():
@@ -151,7 +160,7 @@ def _as_int(s: pd.Series, col: str, w: str, row) -> pd.Series:
     bad = (num.isna() | (num != np.round(num))).to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(f"{w}column '{col}' {row(i)}: {s.iloc[i]!r} is not a whole number")
+        raise DataError(f"{w}column '{col}' {row(i)}: {show_value(s.iloc[i])} is not a whole number")
     return num.astype("int64")
 
 
@@ -167,7 +176,7 @@ def _as_bool(s: pd.Series, col: str, w: str, row) -> pd.Series:
     bad = ~(is_t | is_f).to_numpy()
     if bad.any():
         i = int(np.argmax(bad))
-        raise DataError(f"{w}column '{col}' {row(i)}: {s.iloc[i]!r} is not a yes/no value (1/0, true/false)")
+        raise DataError(f"{w}column '{col}' {row(i)}: {show_value(s.iloc[i])} is not a yes/no value (1/0, true/false)")
     return pd.Series(is_t.to_numpy(), index=s.index, name=col)
 
 

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from psysim.displays import load_stimulus_set
 from psysim.errors import ParameterError, PsysimError
 from psysim.models import FeatureIntegration, get_model, make_design
 from psysim.models.fit import pops_out
-from psysim.displays import load_stimulus_set
 
 
 def test_popout_is_read_from_the_stimulus_definitions():

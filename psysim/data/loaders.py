@@ -20,7 +20,7 @@ import pandas as pd
 
 from psysim.data.registry import WOLFE2010
 from psysim.errors import DataError
-from psysim.trials import TRIAL_COLUMNS, validate_trials
+from psysim.trials import TRIAL_COLUMNS, show_value, validate_trials
 
 WOLFE2010_TASKS = {"RVvGV": "feature", "RVvRHGV": "conjunction", "2_vs_5": "spatial"}
 """Wolfe lab file/task codes and psysim's canonical task names."""
@@ -40,6 +40,12 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
         raise DataError(f"{path}: malformed CSV ({msg})") from None
+    if "index_col" not in kwargs and not isinstance(df.index, pd.RangeIndex):
+        # pandas silently turns surplus leading fields into an index: a shifted, wrong table
+        raise DataError(
+            f"{path}: the data rows have more fields than the header's {len(df.columns)} column names "
+            "(from line 2); check the header and the delimiter"
+        )
     if len(df.columns) == 1 and len(df) > 0:
         only = str(df.columns[0])
         for delim in (";", "\t", "|"):
@@ -129,7 +135,7 @@ def read_trials_csv(
     rt = pd.to_numeric(df["rt"], errors="coerce")
     if rt.isna().any():
         i = int(np.argmax(rt.isna().to_numpy()))
-        raise DataError(f"{path}: column '{columns.get('rt', 'rt')}' line {i + 2}: {df['rt'].iloc[i]!r} is not a number")
+        raise DataError(f"{path}: column '{columns.get('rt', 'rt')}' line {i + 2}: {show_value(df['rt'].iloc[i])} is not a number")
     df["rt"] = rt * RT_UNITS[rt_unit]
     for c in raw.columns:
         if c not in columns.values() and c not in df.columns and c in ("trial", "display_id", "block"):

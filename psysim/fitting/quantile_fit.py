@@ -17,18 +17,23 @@ penalty.
 
 Which trials: correct trials outside the trimming window (:data:`psysim.stats.WOLFE2010_TRIM`,
 200-4000 ms, 8000 ms for the spatial task) are left out as outliers (0.3 % of the Wolfe et al.
-2010 trials); every error trial counts.
+2010 trials); every error trial counts. The outermost bins end at the trimming bounds and the
+model's probabilities are conditioned on a trial not being a trimmed correct trial (a
+truncated likelihood), so trimming does not bias the fit.
 
 Model probabilities come from the model's exact ``correct_cdf`` when it has one (Competitive
 Guided Search), otherwise from simulation with common random numbers (the same seed, and for
 models that read items the same displays, at every evaluation), so the objective is a
 deterministic function of the parameters; simulated bin counts are smoothed by adding 0.5.
 
-The search is bounded differential evolution (Storn & Price 1997, ``scipy.optimize``) from
-several seeds, each followed by a local polish (L-BFGS-B for exact likelihoods, Nelder-Mead
-for simulated ones). Parameters whose bounds span three or more orders of magnitude are
-searched on a log scale. The result reports every seed's optimum, the spread of the optima
-(convergence), and a warning for each parameter that ends at a bound.
+The search is repeated from several seeds. With an exact likelihood (smooth in the
+parameters) each seed is a multi-start local search: scrambled Sobol points over the bounds in
+log coordinates, and L-BFGS-B from the best of them; a final L-BFGS-B polish refines the best
+optimum. With a simulated likelihood (a step function of the parameters) each seed is bounded
+differential evolution (Storn & Price 1997, ``scipy.optimize``) with an optional Nelder-Mead
+polish, parameters spanning three or more orders of magnitude on a log scale. The result
+reports every seed's optimum, how many seeds agree with the best within ``converge_tol``
+log-likelihood units (convergence), and a warning for each parameter that ends at a bound.
 """
 
 from __future__ import annotations
@@ -68,8 +73,10 @@ def quantile_cells(trials: pd.DataFrame, trim: TrimRule = WOLFE2010_TRIM) -> pd.
     -------
     pandas.DataFrame
         One row per ``task, set_size, target_present``: ``n`` (trials in the likelihood),
-        ``n_correct``, ``n_error``, ``error_rate``, the quantiles ``q10 .. q90`` (ms) of the
-        correct RTs, and the counts ``n_bin0 .. n_bin5`` of correct RTs between them.
+        ``n_correct``, ``n_error``, ``error_rate``, the trimming window ``trim_lower,
+        trim_upper`` (ms), the quantiles ``q10 .. q90`` (ms) of the correct RTs, and the counts
+        ``n_bin0 .. n_bin5`` of correct RTs between them (bin 0 starts at ``trim_lower``, bin 5
+        ends at ``trim_upper``).
     """
     trials = validate_trials(trials, where="quantile_cells", tasks=None)
     keep = trim.mask(trials) | ~trials["correct"].to_numpy(bool)
@@ -87,6 +94,7 @@ def quantile_cells(trials: pd.DataFrame, trim: TrimRule = WOLFE2010_TRIM) -> pd.
         counts = np.bincount(np.searchsorted(q, rt, side="left"), minlength=len(QUANTILES) + 1)
         row = dict(zip(CELL_KEYS, key))
         row.update(n=len(rt) + n_err, n_correct=len(rt), n_error=n_err, error_rate=n_err / (len(rt) + n_err))
+        row.update(trim_lower=float(trim.lower), trim_upper=float(trim.upper_by_task.get(key[0], trim.upper)))
         row.update(zip(QUANTILE_COLUMNS, q))
         row.update(zip(BIN_COLUMNS, counts.astype(int)))
         rows.append(row)
@@ -96,7 +104,10 @@ def quantile_cells(trials: pd.DataFrame, trim: TrimRule = WOLFE2010_TRIM) -> pd.
 
 
 def _edges(cells: pd.DataFrame) -> np.ndarray:
-    return cells[list(QUANTILE_COLUMNS)].to_numpy(float)
+    """(cells, 7) bin edges: the trimming bounds around the five quantiles."""
+    lo = cells["trim_lower"].to_numpy(float) if "trim_lower" in cells else np.zeros(len(cells))
+    hi = cells["trim_upper"].to_numpy(float) if "trim_upper" in cells else np.full(len(cells), np.inf)
+    return np.column_stack([lo, cells[list(QUANTILE_COLUMNS)].to_numpy(float), hi])
 
 
 def _counts(cells: pd.DataFrame) -> np.ndarray:
@@ -147,6 +158,9 @@ class CellPredictor:
                 self._design = (ds.displays, ds)
             else:
                 d = make_design(tasks, sizes, self.n_sim).merge(self.cells, on=CELL_KEYS)
+                # a categorical task column makes per-task look-ups (``.map``) in the model's
+                # simulation cheap; the design is reused at every evaluation
+                d["task"] = d["task"].astype("category")
                 self._design = (d, None)
         return self._design
 
@@ -161,71 +175,128 @@ class CellPredictor:
         return sim
 
     def probabilities(self, model: SearchModel, edges: np.ndarray) -> np.ndarray:
-        """(cells, 7) probabilities: six correct-RT bins cut at ``edges`` and the error."""
-        out = np.zeros((len(self.cells), edges.shape[1] + 2))
+        """(cells, 7) probabilities of the six correct-RT bins and of an error.
+
+        ``edges`` (cells, 7) are the trimming bounds and the five quantiles. The data hold no
+        correct RTs outside the trimming window, so the model's probabilities are conditioned
+        on a trial not being such an outlier (renormalised over the seven categories).
+        """
+        out = np.zeros((len(self.cells), edges.shape[1]))
         if self.exact:
-            for i, (n, tp) in enumerate(zip(self.cells["set_size"], self.cells["target_present"])):
-                pc, cdf = model.correct_cdf(int(n), bool(tp), edges[i])
-                out[i, :-1] = np.diff(np.concatenate(([0.0], cdf, [pc])))
-                out[i, -1] = 1.0 - pc
-            return np.clip(out, 0.0, None)
-        sim = self.simulate(model)
-        for i, (_, g) in enumerate(self._groups(sim)):
-            rt = g["rt"].to_numpy()[g["correct"].to_numpy()]
-            counts = np.bincount(np.searchsorted(edges[i], rt, side="left"), minlength=edges.shape[1] + 1)
-            counts = np.append(counts, len(g) - len(rt)).astype(float) + 0.5  # smoothing
-            out[i] = counts / counts.sum()
-        return out
+            n, tp = self.cells["set_size"].to_numpy(), self.cells["target_present"].to_numpy()
+            fin = np.where(np.isfinite(edges), edges, 1e9)
+            if hasattr(model, "correct_cdf_cells"):
+                pc, cdf = model.correct_cdf_cells(n, tp, fin)
+            else:
+                res = [model.correct_cdf(int(a), bool(b), e) for a, b, e in zip(n, tp, fin)]
+                pc, cdf = np.array([r[0] for r in res]), np.array([r[1] for r in res])
+            out[:, :-1] = np.diff(cdf, axis=1)
+            out[:, -1] = 1.0 - pc
+        else:
+            # plain arrays (no DataFrame per evaluation): the cell of each simulated trial
+            table, ds = self.design()
+            if getattr(self, "_cell_of", None) is None:
+                key = pd.MultiIndex.from_frame(self.cells[CELL_KEYS])
+                self._cell_of = key.get_indexer(pd.MultiIndex.from_frame(table[CELL_KEYS]))
+                self._present = table["target_present"].to_numpy(bool)
+            res = model._simulate(table, np.random.default_rng(self.seed), ds)
+            rt = np.asarray(res["rt"], float)
+            correct = np.asarray(res["response"], bool) == self._present
+            for i in range(len(self.cells)):
+                sel = self._cell_of == i
+                r = rt[sel & correct]
+                b = np.searchsorted(edges[i], r, side="left")
+                counts = np.bincount(b, minlength=edges.shape[1] + 1)[1:-1]  # drop outliers
+                counts = np.append(counts, sel.sum() - len(r)).astype(float) + 0.5  # smoothing
+                out[i] = counts
+        out = np.clip(out, 0.0, None)
+        tot = out.sum(axis=1, keepdims=True)
+        return out / np.where(tot > 0, tot, 1.0)
 
     def _groups(self, sim):
         groups = dict(tuple(sim.groupby(CELL_KEYS, sort=False)))
         for key in self.cells.itertuples(index=False, name=None):
             yield key, groups[key]
 
-    def quantiles(self, model: SearchModel) -> pd.DataFrame:
-        """Predicted error rate and correct-RT quantiles (ms) for each cell."""
+    def quantiles(self, model: SearchModel, window=None) -> pd.DataFrame:
+        """Predicted error rate and correct-RT quantiles (ms) for each cell.
+
+        ``window`` (cells, 2) restricts the quantiles to correct RTs inside the trimming
+        window, like the observed ones; default: no restriction.
+        """
         rows = []
+        if window is None:
+            window = np.column_stack([np.zeros(len(self.cells)), np.full(len(self.cells), np.inf)])
         if self.exact:
             grid = np.linspace(0.0, 20000.0, 4001)
-            for n, tp in zip(self.cells["set_size"], self.cells["target_present"]):
+            for (n, tp), (lo, hi) in zip(zip(self.cells["set_size"], self.cells["target_present"]), window):
                 pc, cdf = model.correct_cdf(int(n), bool(tp), grid)
-                q = np.interp(np.asarray(QUANTILES) * pc, cdf, grid) if pc > 0 else np.full(len(QUANTILES), np.nan)
+                f_lo, f_hi = np.interp([lo, min(hi, grid[-1])], grid, cdf)
+                if f_hi > f_lo:
+                    q = np.interp(f_lo + np.asarray(QUANTILES) * (f_hi - f_lo), cdf, grid)
+                else:
+                    q = np.full(len(QUANTILES), np.nan)
                 rows.append([1.0 - pc, *q])
         else:
             sim = self.simulate(model)
-            for _, g in self._groups(sim):
+            for (_, g), (lo, hi) in zip(self._groups(sim), window):
                 rt = g["rt"].to_numpy()[g["correct"].to_numpy()]
+                rt = rt[(rt >= lo) & (rt <= hi)]
                 q = np.quantile(rt, QUANTILES) if len(rt) else np.full(len(QUANTILES), np.nan)
                 rows.append([1.0 - g["correct"].mean(), *q])
         pred = pd.DataFrame(rows, columns=["pred_error_rate", *(f"pred_{c}" for c in QUANTILE_COLUMNS)])
         return pd.concat([self.cells, pred], axis=1)
 
 
+def _window(cells: pd.DataFrame):
+    if "trim_lower" in cells:
+        return cells[["trim_lower", "trim_upper"]].to_numpy(float)
+    return None
+
+
 # -- parameter transforms -------------------------------------------------------------------
 class _Space:
-    """Free parameters <-> optimiser coordinates; wide positive ranges are searched in log."""
+    """Free parameters <-> optimiser coordinates.
 
-    def __init__(self, model_cls, free, bounds):
+    ``log="wide"`` (differential evolution on simulated likelihoods): parameters whose
+    non-negative bounds span three or more orders of magnitude are searched as
+    ``log(v - lower + shift)``, the rest linearly. ``log="all"`` (multi-start local search on
+    exact likelihoods): every parameter with a non-negative lower bound is searched as
+    ``log(v)``, or ``log(v + shift)`` when the lower bound is 0 (``shift`` = 1e-5 of the upper
+    bound), so that scale parameters (weights, rates, times) move by ratios and the optimiser
+    sees a better-conditioned surface.
+    """
+
+    def __init__(self, model_cls, free, bounds, log: str = "wide"):
         self.free = list(free)
         self.lo = np.array([bounds[n][0] for n in self.free], float)
         self.hi = np.array([bounds[n][1] for n in self.free], float)
         span = self.hi - self.lo
-        self.log = (self.lo >= 0) & (self.hi >= 1000.0 * np.maximum(self.lo, span * 1e-6))
-        self.shift = np.maximum(span * 1e-5, 1e-12)
+        if log == "all":
+            self.log = self.lo >= 0
+            self.base = np.zeros_like(self.lo)
+            self.shift = np.where(self.lo > 0, 0.0, self.hi * 1e-5)
+        else:
+            self.log = (self.lo >= 0) & (self.hi >= 1000.0 * np.maximum(self.lo, span * 1e-6))
+            self.base = self.lo.copy()
+            self.shift = np.maximum(span * 1e-5, 1e-12)
 
     def to_params(self, z):
-        z = np.asarray(z, float)
-        v = np.where(self.log, self.lo + np.exp(z) - self.shift, z)
-        return dict(zip(self.free, np.clip(v, self.lo, self.hi)))
+        """Parameter values of a point ``z`` (n_free,), or arrays of values for ``z`` (P, n_free)."""
+        lo, hi = np.array(self.z_bounds).T
+        z = np.clip(np.asarray(z, float), lo, hi)
+        v = np.where(self.log, self.base + np.exp(np.where(self.log, z, 0.0)) - self.shift, z)
+        v = np.clip(v, self.lo, self.hi)
+        return dict(zip(self.free, v.T))
 
     def to_z(self, values):
         v = np.asarray([values[n] for n in self.free], float)
-        return np.where(self.log, np.log(np.maximum(v - self.lo + self.shift, self.shift)), v)
+        return np.where(self.log, np.log(np.maximum(v - self.base + self.shift, 1e-300)), v)
 
     @property
     def z_bounds(self):
-        zlo = np.where(self.log, np.log(self.shift), self.lo)
-        zhi = np.where(self.log, np.log(self.hi - self.lo + self.shift), self.hi)
+        zlo = np.where(self.log, np.log(np.maximum(self.lo - self.base + self.shift, 1e-300)), self.lo)
+        zhi = np.where(self.log, np.log(self.hi - self.base + self.shift), self.hi)
         return list(zip(zlo, zhi))
 
 
@@ -267,6 +338,33 @@ class QuantileObjective:
     def __call__(self, values: dict) -> float:
         return -self.loglik(values)
 
+    @property
+    def batched(self) -> bool:
+        """Whether the model computes exact probabilities for many parameter sets at once."""
+        return hasattr(type(self.model), "correct_cdf_batch")
+
+    def loss_batch(self, values: dict) -> np.ndarray:
+        """Negative log-likelihoods of ``P`` parameter sets (``values``: free name -> (P,)).
+
+        Uses the model class's vectorised ``correct_cdf_batch``; the values must lie inside
+        the declared bounds (the fitter guarantees this), as the model constructor is skipped.
+        """
+        full = {k: np.asarray(values.get(k, v), float) for k, v in self.model.params.items()}
+        n, tp = self.cells["set_size"].to_numpy(), self.cells["target_present"].to_numpy()
+        fin = np.where(np.isfinite(self.edges), self.edges, 1e9)
+        pc, cdf = type(self.model).correct_cdf_batch(full, n, tp, fin)
+        probs = np.concatenate([np.diff(cdf, axis=2), (1.0 - pc)[:, :, None]], axis=2)
+        # as probabilities() then multinomial_loglik(): clip at 0, normalise, floor, normalise
+        probs = np.clip(probs, 0.0, None)
+        tot = probs.sum(axis=2, keepdims=True)
+        probs = np.clip(probs / np.where(tot > 0, tot, 1.0), P_FLOOR, None)
+        probs = probs / probs.sum(axis=2, keepdims=True)
+        if not hasattr(self, "_coef"):
+            self._coef = float(np.sum(gammaln(self.counts.sum(axis=1) + 1) - gammaln(self.counts + 1).sum(axis=1)))
+        ll = self._coef + np.einsum("ck,pck->p", self.counts, np.log(probs))
+        self.n_eval += len(ll)
+        return np.where(np.isfinite(ll), -ll, 1e12)
+
 
 # -- the fit -------------------------------------------------------------------------------
 def _resolve(model, free, fixed, bounds):
@@ -293,6 +391,86 @@ def _resolve(model, free, fixed, bounds):
     return start, free, b
 
 
+def _multistart(f, zb, seed, n_starts, n_local, progress=None, fb=None):
+    """One seed of the multi-start search: scrambled Sobol points over the box, then L-BFGS-B
+    from the ``n_local`` best of them. Returns ``(z, loss, info)``.
+
+    ``fb`` (optional) evaluates many points at once (``(P, n) -> (P,)``); it is used for the
+    starting points and for forward-difference gradients (one call per gradient).
+    """
+    from scipy.stats import qmc
+
+    lo, hi = np.array(zb).T
+    m = max(1, int(2 ** math.ceil(math.log2(max(int(n_starts), 2)))))  # Sobol wants powers of 2
+    pts = qmc.scale(qmc.Sobol(len(lo), scramble=True, seed=seed).random(m), lo, hi)
+    if fb is not None:
+        vals = np.concatenate([fb(pts[i:i + 64]) for i in range(0, m, 64)])
+        eye = np.eye(len(lo))
+
+        def fun(z):
+            h = 1e-7 * np.maximum(1.0, np.abs(z))
+            step = np.where(z + h <= hi, h, -h)  # stay inside the box at the upper bound
+            out = fb(np.vstack([z, z + eye * step]))
+            return float(out[0]), (out[1:] - out[0]) / step
+
+        jac = True
+    else:
+        vals = np.array([f(x) for x in pts])
+        fun, jac = f, None
+    losses = []
+    best_z, best_f = pts[np.argmin(vals)], float(vals.min())
+    for i in _diverse_best(pts, vals, lo, hi, int(n_local)):
+        loc = minimize(fun, pts[i], jac=jac, method="L-BFGS-B", bounds=zb, options={"maxiter": 200})
+        losses.append(float(loc.fun))
+        if loc.fun < best_f:
+            best_z, best_f = loc.x, float(loc.fun)
+        if progress is not None:
+            progress()
+    return best_z, best_f, {"n_starts": int(m), "local_losses": losses}
+
+
+def _diverse_best(pts, vals, lo, hi, k, min_dist=0.15):
+    """Indices of up to ``k`` good, spread-out starting points: in order of loss, skipping
+    points within ``min_dist`` (root-mean-square distance in box-normalised coordinates) of
+    one already chosen, so that the local searches explore separate basins; filled up with
+    the next best points if too few are far enough apart."""
+    order = np.argsort(vals)
+    unit = (pts - lo) / np.where(hi > lo, hi - lo, 1.0)
+    chosen = []
+    for i in order:
+        if len(chosen) >= k:
+            break
+        if all(np.sqrt(np.mean((unit[i] - unit[j]) ** 2)) >= min_dist for j in chosen):
+            chosen.append(i)
+    chosen += [i for i in order if i not in chosen][: max(0, k - len(chosen))]
+    return chosen
+
+
+def _de_run(f, zb, seed, maxiter, popsize, tol, polish, n_polish, exact, progress=None):
+    """One seed of differential evolution (+ local polish of the best members)."""
+    cb = (lambda *a, **k: progress()) if progress is not None else None
+    de = differential_evolution(
+        f, zb, seed=int(seed), maxiter=int(maxiter), popsize=int(popsize), tol=tol,
+        polish=False, init="sobol", updating="immediate", callback=cb,
+    )
+    z, fun = de.x, float(de.fun)
+    if polish:
+        # local polish from the best few members of the final population (the likelihood
+        # surface of search models has separate basins, e.g. strong vs weak guidance)
+        method = "L-BFGS-B" if exact else "Nelder-Mead"
+        opts = {"maxiter": 400} if method == "Nelder-Mead" else {"maxiter": 100}
+        starts = [de.x]
+        pop = getattr(de, "population", None)
+        if pop is not None and n_polish > 1:
+            order = np.argsort(de.population_energies)
+            starts += [pop[i] for i in order[1:n_polish]]
+        for z0 in starts:
+            loc = minimize(f, z0, method=method, bounds=zb, options=opts)
+            if loc.fun < fun:
+                z, fun = loc.x, float(loc.fun)
+    return z, fun, {"de_message": str(de.message), "de_nit": int(de.nit), "de_success": bool(de.success)}
+
+
 def fit_quantiles(
     model: SearchModel,
     trials: pd.DataFrame | None = None,
@@ -302,10 +480,15 @@ def fit_quantiles(
     fixed: dict | None = None,
     bounds: dict | None = None,
     seeds=(0, 1, 2),
-    maxiter: int = 150,
-    popsize: int = 10,
+    maxiter: int = 60,
+    popsize: int = 8,
     tol: float = 1e-6,
     polish: bool = True,
+    n_polish: int = 1,
+    method: str = "auto",
+    n_starts: int = 512,
+    n_local: int = 8,
+    converge_tol: float = 1.0,
     n_sim: int = 2000,
     sim_seed=0,
     trim: TrimRule = WOLFE2010_TRIM,
@@ -331,11 +514,27 @@ def fit_quantiles(
         ``{name: (lower, upper)}`` search bounds inside the declared ones (default: the class's
         ``fit_bounds`` where given, else the declared bounds).
     seeds : sequence of int
-        One differential-evolution run (and polish) per seed.
+        One independent search per seed; the fit is "converged" when every seed's optimum is
+        within ``converge_tol`` log-likelihood units of the best.
     maxiter, popsize, tol : int, int, float
-        Differential-evolution settings (``scipy.optimize.differential_evolution``).
+        Differential-evolution settings (``scipy.optimize.differential_evolution``;
+        ``method="de"`` only).
     polish : bool
-        Local optimisation from each seed's best point.
+        DE: local optimisation from each seed's best point(s). Multi-start: a final L-BFGS-B
+        polish of the best optimum over all seeds.
+    n_polish : int
+        DE: number of members of the final population (best first) polished per seed.
+    method : {"auto", "multistart", "de"}
+        ``"multistart"`` (the default for models with an exact likelihood, such as CGS):
+        per seed, ``n_starts`` scrambled-Sobol points over the box in log coordinates and
+        L-BFGS-B from the ``n_local`` best; the likelihood is smooth, so gradient-based local
+        search from several good starts finds the basins that a short differential evolution
+        misses. ``"de"`` (the default for simulated likelihoods, which are step functions of
+        the parameters): differential evolution.
+    n_starts, n_local : int
+        Multi-start settings (``n_starts`` is rounded up to a power of 2).
+    converge_tol : float
+        Agreement (log-likelihood units) required of the seeds' optima.
     n_sim, sim_seed : int
         Trials per cell and seed of the simulation for models without an exact likelihood.
     trim : TrimRule
@@ -343,8 +542,8 @@ def fit_quantiles(
     data : dict, optional
         Description of the data (data set, task, subject), stored in the result.
     progress : callable, optional
-        Called with no arguments after each differential-evolution generation (a progress bar's
-        ``update``).
+        Called with no arguments after each differential-evolution generation or local
+        optimisation (a progress bar's ``update``).
 
     Returns
     -------
@@ -359,39 +558,55 @@ def fit_quantiles(
         cells = quantile_cells(trials, trim)
     start, free, b = _resolve(model, free, fixed, bounds)
     obj = QuantileObjective(start, cells, free, n_sim=n_sim, seed=sim_seed)
-    space = _Space(type(model), free, b)
+    if method == "auto":
+        method = "multistart" if obj.predictor.exact else "de"
+    if method not in ("multistart", "de"):
+        raise PsysimError(f"fit_quantiles: method must be 'auto', 'multistart' or 'de', got {method!r}")
+    space = _Space(type(model), free, b, log="all" if method == "multistart" else "wide")
     zb = space.z_bounds
     f = lambda z: obj(space.to_params(z))  # noqa: E731
+    fb = (lambda Z: obj.loss_batch(space.to_params(np.atleast_2d(Z)))) if obj.batched else None  # noqa: E731
     t0 = time.perf_counter()
     runs = []
     for s in seeds:
-        cb = (lambda *a, **k: progress()) if progress is not None else None
-        de = differential_evolution(
-            f, zb, seed=int(s), maxiter=int(maxiter), popsize=int(popsize), tol=tol,
-            polish=False, init="sobol", updating="immediate", callback=cb,
-        )
-        z, fun = de.x, float(de.fun)
-        if polish:
-            method = "L-BFGS-B" if obj.predictor.exact else "Nelder-Mead"
-            opts = {"maxiter": 400} if method == "Nelder-Mead" else {}
-            loc = minimize(f, z, method=method, bounds=zb, options=opts)
-            if loc.fun < fun:
-                z, fun = loc.x, float(loc.fun)
-        runs.append({"seed": int(s), "loss": fun, "params": {k: float(v) for k, v in space.to_params(z).items()},
-                     "de_message": str(de.message), "de_nit": int(de.nit), "de_success": bool(de.success)})
+        if method == "multistart":
+            z, fun, info = _multistart(f, zb, int(s), n_starts, n_local, progress, fb)
+            run = {"seed": int(s), "loss": fun, **info}
+        else:
+            z, fun, info = _de_run(f, zb, int(s), maxiter, popsize, tol, polish, n_polish, obj.predictor.exact, progress)
+            run = {"seed": int(s), "loss": fun, **info}
+        run["params"] = {k: float(v) for k, v in space.to_params(z).items()}
+        run["z"] = [float(v) for v in z]
+        runs.append(run)
     best = min(runs, key=lambda r: r["loss"])
+    if method == "multistart" and polish:
+        # final polish of the best optimum over all seeds (cheap when it is already a minimum)
+        loc = minimize(f, np.asarray(best["z"]), method="L-BFGS-B", bounds=zb, options={"maxiter": 200})
+        # (scipy's own finite differences here: an independent check on the batched gradient)
+        if loc.fun < best["loss"]:
+            best = dict(best, loss=float(loc.fun), params={k: float(v) for k, v in space.to_params(loc.x).items()})
+    for r in runs:
+        r.pop("z", None)
     fitted = start.with_params(**best["params"])
     losses = np.array([r["loss"] for r in runs])
     spread = float(losses.max() - losses.min())
+    n_agree = int(np.sum(losses - best["loss"] <= converge_tol))
     warnings = []
-    for n in free:
-        lo, hi = b[n]
-        v = fitted.params[n]
-        tol_b = 1e-3 * (hi - lo)
-        if v - lo <= tol_b or hi - v <= tol_b:
-            warnings.append(f"parameter '{n}' ended at its search bound ({v:g} in [{lo:g}, {hi:g}])")
-    if len(runs) > 1 and spread > 1.0:
-        warnings.append(f"seeds disagree: best log-likelihoods span {spread:.2f}; the search may not have converged")
+    zbest = space.to_z(fitted.params)
+    for i, n in enumerate(free):
+        zlo, zhi = zb[i]
+        if min(zbest[i] - zlo, zhi - zbest[i]) <= 1e-3 * (zhi - zlo):
+            lo, hi = b[n]
+            warnings.append(f"parameter '{n}' ended at its search bound ({fitted.params[n]:g} in [{lo:g}, {hi:g}])")
+    if len(runs) > 1 and n_agree < len(runs):
+        warnings.append(f"seeds disagree: {n_agree} of {len(runs)} seeds within {converge_tol:g} of the best "
+                        f"log-likelihood (spread {spread:.2f}); the search may not have converged")
+    if method == "multistart":
+        optimizer = (f"multi-start L-BFGS-B in log coordinates: per seed {n_starts} scrambled-Sobol points, "
+                     f"the best {n_local} optimised locally" + ("; final polish of the best" if polish else ""))
+    else:
+        optimizer = (f"scipy differential_evolution (maxiter={maxiter}, popsize={popsize}) + "
+                     + ("local polish" if polish else "no polish"))
     preds = _predictions(obj, fitted)
     loglik = -best["loss"]
     return FitResult(
@@ -405,13 +620,15 @@ def fit_quantiles(
         predictions=preds,
         data=dict(data or {}),
         diagnostics={
-            "optimizer": f"scipy differential_evolution (maxiter={maxiter}, popsize={popsize}) + "
-            + ("local polish" if polish else "no polish"),
+            "optimizer": optimizer,
+            "method": method,
             "exact_likelihood": bool(obj.predictor.exact),
             "n_sim": None if obj.predictor.exact else int(n_sim),
             "seeds": runs,
             "loss_spread": spread,
-            "converged": bool(spread <= 1.0),
+            "n_seeds_agree": n_agree,
+            "converge_tol": float(converge_tol),
+            "converged": bool(n_agree == len(runs)),
             "bounds": {n: list(v) for n, v in b.items()},
             "fixed": {n: float(start.params[n]) for n in start.params if n not in free},
             "n_evaluations": int(obj.n_eval),
@@ -422,7 +639,7 @@ def fit_quantiles(
 
 
 def _predictions(obj: QuantileObjective, model: SearchModel) -> pd.DataFrame:
-    pred = obj.predictor.quantiles(model)
+    pred = obj.predictor.quantiles(model, _window(obj.cells))
     probs = obj.predictor.probabilities(model, obj.edges)
     out = obj.cells.copy()
     for c in ["pred_error_rate", *(f"pred_{q}" for q in QUANTILE_COLUMNS)]:
@@ -446,3 +663,84 @@ def quantile_rmse(observed: pd.DataFrame, predicted: pd.DataFrame, pred_prefix: 
         raise PsysimError("quantile_rmse: no cells in common")
     d = m[list(QUANTILE_COLUMNS)].to_numpy(float) - m[[f"_p_{c}" for c in QUANTILE_COLUMNS]].to_numpy(float)
     return float(math.sqrt(np.nanmean(d**2)))
+
+
+# -- generalisation and recovery -------------------------------------------------------------
+def noise_ceiling_rmse(held_out: pd.DataFrame, others: pd.DataFrame) -> float:
+    """Quantile RMSE (ms) of the other observers' average quantiles against one observer.
+
+    ``held_out`` and ``others`` are :func:`quantile_cells`-like tables; ``others`` holds one
+    row per observer and cell (with a ``subject`` column) and is averaged per cell
+    (Vincent averaging of quantiles, Ratcliff 1979).
+    """
+    avg = others.groupby(CELL_KEYS, as_index=False)[list(QUANTILE_COLUMNS)].mean()
+    return quantile_rmse(held_out, avg, pred_prefix="")
+
+
+def leave_one_out(model: SearchModel, trials: pd.DataFrame, trim: TrimRule = WOLFE2010_TRIM,
+                  progress=None, **fit_kwargs) -> pd.DataFrame:
+    """Leave-one-observer-out prediction of correct-RT quantiles, with a noise ceiling.
+
+    For each observer in ``trials`` (one task), the model is fitted to the pooled trials of the
+    other observers and its predicted quantiles are compared with the held-out observer's
+    (RMSE over cells x quantiles, ms). The ceiling is how well the other observers' average
+    quantiles predict the held-out observer: a model cannot be expected to do better than
+    this without fitting the held-out observer.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per held-out subject: ``subject, rmse_ms, ceiling_rmse_ms, loglik_train``.
+    """
+    trials = validate_trials(trials, where="leave_one_out", tasks=None)
+    subjects = sorted(pd.unique(trials["subject"]), key=lambda s: (len(str(s)), str(s)))
+    if len(subjects) < 3:
+        raise PsysimError(f"leave_one_out: needs at least 3 observers, got {len(subjects)}")
+    per_subject = {s: quantile_cells(trials[trials["subject"] == s], trim) for s in subjects}
+    rows = []
+    for s in subjects:
+        train = trials[trials["subject"] != s]
+        res = fit_quantiles(model, train, trim=trim, **fit_kwargs)
+        pred = CellPredictor(type(model), per_subject[s], n_sim=fit_kwargs.get("n_sim", 2000),
+                             seed=fit_kwargs.get("sim_seed", 0)).quantiles(type(model)(**res.params), _window(per_subject[s]))
+        others = pd.concat([per_subject[o].assign(subject=o) for o in subjects if o != s])
+        rows.append({
+            "subject": s,
+            "rmse_ms": quantile_rmse(per_subject[s], pred),
+            "ceiling_rmse_ms": noise_ceiling_rmse(per_subject[s], others),
+            "loglik_train": res.loglik,
+        })
+        if progress is not None:
+            progress()
+    return pd.DataFrame(rows)
+
+
+def parameter_recovery(model: SearchModel, design, seed=0, **fit_kwargs) -> tuple[pd.DataFrame, FitResult]:
+    """Simulate from ``model`` (the true parameters), refit, and compare.
+
+    Parameters
+    ----------
+    model : SearchModel
+        The generating model and its true parameters.
+    design : DataFrame or DisplaySet
+        What to simulate (e.g. :func:`psysim.models.make_design` with ~500 trials per cell,
+        the size of a Wolfe et al. 2010 observer's cell).
+    seed : int
+        Seed of the simulated data set.
+    **fit_kwargs
+        Passed to :func:`fit_quantiles` (``free``, ``seeds``, ``maxiter``, ...).
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        ``param, true, estimate, error, rel_error`` for the free parameters.
+    result : FitResult
+    """
+    trials = model.simulate(design, seed=seed)
+    res = fit_quantiles(model, trials, **fit_kwargs)
+    rows = []
+    for n in res.free:
+        t, e = model.params[n], res.params[n]
+        rows.append({"param": n, "true": t, "estimate": e, "error": e - t,
+                     "rel_error": (e - t) / abs(t) if t != 0 else np.nan})
+    return pd.DataFrame(rows), res

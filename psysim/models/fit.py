@@ -97,18 +97,13 @@ class FeatureIntegration(SearchModel):
         position = rng.integers(1, n + 1)  # serial position of the target in a random order
         missed = rng.random(size) < p["p_miss"]
         guess = rng.random(size) < p["p_guess"]
-        u_items = rng.random(size)
 
         found = present & ~missed
         n_att = np.where(popout, 0, np.where(found, position, n))
+        # the sum of n_att independent Gamma(k, per_item / k) item times is Gamma(n_att * k, ...):
+        # one draw per trial whatever the number of items (shape 0 gives exactly 0)
         k = 1.0 / p["item_cv"] ** 2
-        item_time = np.zeros(size)
-        serial = n_att > 0
-        if p["per_item"] > 0 and serial.any():
-            from scipy.special import gammaincinv
-
-            # inverse-CDF draw of Gamma(n_att * k) from one uniform: exact and vectorised
-            item_time[serial] = gammaincinv(n_att[serial] * k, u_items[serial]) * p["per_item"] / k
+        item_time = rng.standard_gamma(n_att * k) * (p["per_item"] / k)
         rt = base + item_time + np.where(popout & ~found, p["absent_offset"], 0.0)
         response = found | guess
         return {"response": response, "rt": rt, "n_attended": n_att}

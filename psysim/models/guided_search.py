@@ -38,7 +38,10 @@ task are put in a random order and dealt to many independent "observer chains" t
 by side; each step processes one trial of every chain at once (arrays over chains and items),
 after ``burn_in`` unrecorded warm-up trials per chain so that the threshold starts near its
 equilibrium. Everything that does not depend on the threshold (activations, their order,
-guess times) is computed for all trials at once.
+guess times) is computed for all trials at once. Activation is linear in ``w_bu`` and
+``w_td``, so the unweighted bottom-up and top-down sums are computed once per design and
+``bu_radius`` and cached on the DisplaySet: a fit simulates the same displays at every
+evaluation (common random numbers) and only the weights change.
 """
 
 from __future__ import annotations
@@ -85,17 +88,23 @@ def activation_maps(x, y, colour, orientation, target_colour, target_orientation
     ndarray (n_displays, n_items)
     """
     n, k = x.shape
-    d2 = (x[:, :, None] - x[:, None, :]) ** 2 + (y[:, :, None] - y[:, None, :]) ** 2
-    g = np.exp(-d2 / (2.0 * bu_radius**2))
+    x, y = np.asarray(x, np.float32), np.asarray(y, np.float32)  # single precision: half the memory traffic
+    dx = x[:, :, None] - x[:, None, :]
+    dy = y[:, :, None] - y[:, None, :]
+    g = np.exp((dx * dx + dy * dy) * np.float32(-0.5 / bu_radius**2))
     g[:, np.arange(k), np.arange(k)] = 0.0
     gsum = g.sum(-1)
-    gsum = np.where(gsum > 0, gsum, 1.0)
+    safe = np.where(gsum > 0, gsum, 1.0)
     act = np.zeros((n, k))
-    col = np.asarray(colour).astype(str)
+    # colour names as integer codes (the target's colour gets its own code even if absent)
+    codes, names = pd.factorize(np.append(np.asarray(colour, dtype=object).ravel(), str(target_colour)))
+    t_col, col = codes[-1], codes[:-1].reshape(n, k)
     ori = orientation_category(orientation)
-    for cat, tcat in ((col, str(target_colour)), (ori, orientation_category(target_orientation))):
-        differ = cat[:, :, None] != cat[:, None, :]
-        bu = (differ * g).sum(-1) / gsum
+    for cat, tcat, n_cat in ((col, t_col, len(names)), (ori, orientation_category(target_orientation), 4)):
+        # weight of same-category neighbours by a batched matrix product with one-hot codes
+        onehot = (cat[:, :, None] == np.arange(n_cat)).astype(np.float32)
+        same = np.take_along_axis(g @ onehot, cat[:, :, None], axis=2)[:, :, 0]
+        bu = np.where(gsum > 0, (gsum - same) / safe, 0.0).astype(float)
         td = (cat == tcat).astype(float)
         act += w_bu * bu + w_td * td
     return act
@@ -131,8 +140,9 @@ class GuidedSearch(SearchModel):
         Param("t_base", 400.0, 50.0, 2000.0, "ms", "constant base time (encoding and response)"),
         Param("res_mean", 80.0, 1.0, 1500.0, "ms", "mean of the exponential residual time"),
     )
-    fit_fixed = {"bu_radius": 0.25, "thr0": 1.0, "item_cv": 0.5}
-    """Parameters held fixed when fitting (weakly identified by RT quantiles)."""
+    fit_fixed = {"w_bu": 1.0, "bu_radius": 0.25, "thr0": 1.0, "item_cv": 0.5}
+    """Parameters held fixed when fitting: ``w_bu`` sets the scale of the activations (only
+    ratios to it matter), the others are weakly identified by RT quantiles."""
 
     n_steps: int = 64
     """Trials per observer chain (the number of chains is ``ceil(n_trials / n_steps)``)."""
@@ -142,31 +152,17 @@ class GuidedSearch(SearchModel):
     def _simulate(self, design: pd.DataFrame, rng: np.random.Generator, displays) -> dict:
         p = self.params
         size = len(design)
-        ss = displays.stimulus_set
         ids = design["display_id"].to_numpy()
-        items = displays.items
         if not np.isin(ids, displays.displays["display_id"].to_numpy()).all():
             raise PsysimError("gs: the design names display_id values that the DisplaySet lacks")
         nmax = int(design["set_size"].max())
 
-        # noise-free activations for every trial, padded to nmax with -inf (no item)
-        base_act = np.full((size, nmax), -np.inf)
-        is_t = np.zeros((size, nmax), dtype=bool)
-        for (task, n), rows in design.groupby(["task", "set_size"], sort=True):
-            spec = ss.task(task)
-            it = items[items["display_id"].isin(rows["display_id"])].sort_values(["display_id", "item"])
-            did = it["display_id"].to_numpy().reshape(-1, n)[:, 0]
-            shape = (len(did), n)
-            act = activation_maps(
-                it["x"].to_numpy().reshape(shape), it["y"].to_numpy().reshape(shape),
-                it["colour"].to_numpy().reshape(shape), it["orientation"].to_numpy().reshape(shape),
-                spec.target.colour, spec.target.orientation, p["w_bu"], p["w_td"], p["bu_radius"],
-            )
-            # a design may use a display more than once: map each design row to its display
-            r = rows.index.to_numpy()
-            where = pd.Series(np.arange(len(did)), index=did).loc[rows["display_id"].to_numpy()].to_numpy()
-            base_act[r, :n] = act[where]
-            is_t[r, :n] = it["is_target"].to_numpy().reshape(shape)[where]
+        # noise-free activations for every trial, padded to nmax with -inf (no item): the sum
+        # over dimensions of bottom-up and of top-down activation, each computed once per
+        # design and neighbourhood width and cached on the DisplaySet (a fit simulates the
+        # same displays at every evaluation; only the weights change)
+        bu_sum, td_sum, is_t = self._features(design, displays, nmax)
+        base_act = np.where(np.isfinite(bu_sum), p["w_bu"] * bu_sum + p["w_td"] * td_sum, -np.inf)
 
         # random numbers, drawn for all trials in a fixed order
         noise = rng.standard_normal((size, nmax))
@@ -200,6 +196,42 @@ class GuidedSearch(SearchModel):
         item_time[some] = gammaincinv(n_vis[some] * k, u_items[some]) * p["t_item"] / k
         rt = p["t_base"] + resid * p["res_mean"] + item_time
         return {"response": response, "rt": rt, "n_attended": n_vis}
+
+    def _features(self, design, displays, nmax):
+        """Summed bottom-up and top-down activation (unweighted) and target flags per trial."""
+        p = self.params
+        key = (id(design), hash(design["display_id"].to_numpy().tobytes()), float(p["bu_radius"]))
+        cache = displays.__dict__.setdefault("_gs_feature_cache", {})
+        hit = cache.get(key)
+        if hit is not None and hit[0] is design:
+            return hit[1:]
+        ss = displays.stimulus_set
+        items = displays.items
+        size = len(design)
+        bu_sum = np.full((size, nmax), -np.inf)
+        td_sum = np.zeros((size, nmax))
+        is_t = np.zeros((size, nmax), dtype=bool)
+        for (task, n), rows in design.groupby(["task", "set_size"], sort=True):
+            spec = ss.task(task)
+            it = items[items["display_id"].isin(rows["display_id"])].sort_values(["display_id", "item"])
+            did = it["display_id"].to_numpy().reshape(-1, n)[:, 0]
+            shape = (len(did), n)
+            args = (it["x"].to_numpy().reshape(shape), it["y"].to_numpy().reshape(shape),
+                    it["colour"].to_numpy().reshape(shape), it["orientation"].to_numpy().reshape(shape),
+                    spec.target.colour, spec.target.orientation)
+            # activation is linear in the two weights: evaluate each part once
+            bu = activation_maps(*args, 1.0, 0.0, p["bu_radius"])
+            td = activation_maps(*args, 0.0, 1.0, p["bu_radius"])
+            # a design may use a display more than once: map each design row to its display
+            r = design.index.get_indexer(rows.index)
+            where = pd.Series(np.arange(len(did)), index=did).loc[rows["display_id"].to_numpy()].to_numpy()
+            bu_sum[r, :n] = bu[where]
+            td_sum[r, :n] = td[where]
+            is_t[r, :n] = it["is_target"].to_numpy().reshape(shape)[where]
+        if len(cache) > 8:
+            cache.clear()
+        cache[key] = (design, bu_sum, td_sum, is_t)
+        return bu_sum, td_sum, is_t
 
     def _run_chains(self, idx, srt, t_act, rank, guess_after, u_coin, present, n_vis, response, rng):
         """Run the adaptive-threshold chains over the trials ``idx`` of one task (in order)."""

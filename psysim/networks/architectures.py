@@ -55,7 +55,7 @@ class GapCNN(nn.Module):
         ``relu`` (in place, as in most published backbones), ``relu6`` or ``silu``.
     """
 
-    def __init__(self, channels=(16, 32, 64), pool_after=(0, 1), n_classes=2, in_channels=3, activation="relu"):
+    def __init__(self, channels=(16, 32, 32), pool_after=(0,), n_classes=2, in_channels=3, activation="relu"):
         super().__init__()
         channels = [int(c) for c in channels]
         pool_after = sorted(int(i) for i in pool_after)

@@ -26,6 +26,10 @@ Implementation notes (the usual faults of CAM libraries, and how they are avoide
   the network, so an in-place operation downstream (``nn.ReLU(inplace=True)``) changes the clone,
   never the stored activation, and the gradient is taken with respect to the stored tensor with
   ``torch.autograd.grad`` (no tensor hooks, no ``.grad`` left on parameters).
+- **Only the graph that is needed.** The forward pass runs under ``torch.no_grad()``; the hook
+  turns the stored activation into a leaf that requires a gradient and switches autograd on for
+  the rest of the pass. The layers below the mapped one record no graph (faster, less memory),
+  and frozen models (``requires_grad=False``) work as they are.
 - **Clean-up.** The hook is removed and every module's train/eval flag restored in a
   ``finally`` block, so an exception (a bad target, a failing model) leaves the model as it was.
 """
@@ -115,6 +119,7 @@ def class_activation_maps(
     layer: str | None = None,
     fc: str | None = None,
     size=None,
+    channels_last: bool = True,
 ) -> CamResult:
     """CAM or Grad-CAM maps for a batch of images, one target class per image.
 
@@ -138,6 +143,10 @@ def class_activation_maps(
         CAM only: name of the final linear layer (default ``model.cam_fc`` or ``"classifier"``).
     size : (int, int), optional
         Size of the upsampled maps; default the image size.
+    channels_last : bool
+        Pass the images to the model in channels-last memory layout (same values, different
+        strides). On CPU this lets PyTorch use its faster NHWC convolution kernels for batches;
+        the model's weights are not touched.
 
     Returns
     -------
@@ -162,25 +171,35 @@ def class_activation_maps(
     size = tuple(images.shape[-2:]) if size is None else (int(size[0]), int(size[1]))
 
     store: list[torch.Tensor] = []
+    need_grad = method == "gradcam"
 
     def hook(_module, _inputs, output):
         if not torch.is_tensor(output) or output.ndim != 4:
             raise PsysimError(f"layer {layer!r} must output a (N, K, h, w) tensor for CAM")
-        store.append(output)
+        act = output.detach()
+        if need_grad:
+            # Everything before the layer ran without autograd (it cannot depend on the
+            # layer's output); from here on the graph is recorded, starting at this leaf. The
+            # caller's torch.no_grad() block restores the grad mode when the forward ends.
+            act.requires_grad_(True)
+            torch.set_grad_enabled(True)
+        store.append(act)
         # downstream in-place operations act on this clone, never on the stored activation
-        return output.clone()
+        return act.clone()
 
     modes = [(m, m.training) for m in model.modules()]
     handle = module.register_forward_hook(hook)
     try:
         model.eval()
+        x = images.contiguous(memory_format=torch.channels_last) if channels_last else images
+        with torch.no_grad():
+            scores = model(x)
+        _check_store(store, layer)
+        _check_scores(scores, images)
+        act = store[0]
+        targets = _targets(target, scores.detach())
         if method == "cam":
             with torch.no_grad():
-                scores = model(images)
-                _check_scores(scores, images)
-                _check_store(store, layer)
-                act = store[0]
-                targets = _targets(target, scores)
                 if weight.shape[1] != act.shape[1]:
                     raise PsysimError(
                         f"CAM: layer {layer!r} has {act.shape[1]} channels but the fc layer takes "
@@ -188,16 +207,10 @@ def class_activation_maps(
                     )
                 raw = torch.einsum("nk,nkhw->nhw", weight[targets], act)
         else:
-            with torch.enable_grad():
-                # a leaf that needs a gradient makes the graph exist even for frozen models
-                x = images.detach().requires_grad_(True)
-                scores = model(x)
-                _check_scores(scores, images)
-                _check_store(store, layer)
-                act = store[0]
-                targets = _targets(target, scores)
-                picked = scores.gather(1, targets[:, None]).sum()
-                (grad,) = torch.autograd.grad(picked, act)
+            if not scores.requires_grad:
+                raise PsysimError(f"the model's output does not depend on layer {layer!r}, so Grad-CAM has no gradient")
+            picked = scores.gather(1, targets[:, None]).sum()
+            (grad,) = torch.autograd.grad(picked, act)
             alpha = grad.mean((2, 3))
             raw = F.relu(torch.einsum("nk,nkhw->nhw", alpha, act.detach()))
             scores = scores.detach()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -72,6 +73,7 @@ def train_network(
     checkpoint=None,
     checkpoint_meta: dict | None = None,
     progress: bool | None = None,
+    recalibrate_bn: bool = False,
 ) -> TrainResult:
     """Train a classifier on rendered search displays (target present vs absent).
 
@@ -101,6 +103,11 @@ def train_network(
         Extra JSON-able metadata stored in the checkpoint.
     progress : bool, optional
         Show a tqdm progress bar; default: only when the output is a terminal.
+    recalibrate_bn : bool
+        After each epoch, recompute every batch-norm layer's running mean and variance as the
+        plain average over the (unaugmented) training images. With few batches per epoch the
+        exponential running averages lag far behind the weights and an eval-mode network can
+        sit at chance while its training accuracy is perfect; recalibration removes that lag.
 
     Returns
     -------
@@ -135,6 +142,8 @@ def train_network(
                 tot += loss.item() * len(idx)
                 n_ok += (logits.argmax(1) == y).sum().item()
             row = {"epoch": epoch, "train_loss": tot / len(train), "train_acc": n_ok / len(train)}
+            if recalibrate_bn:
+                _recalibrate_bn(model, train, 2 * batch_size)
             model.eval()
             if val is not None and len(val):
                 row["val_loss"], row["val_acc"] = _epoch_eval(model, val, 2 * batch_size)
@@ -156,6 +165,24 @@ def train_network(
         model.load_state_dict(best_state)
     model.eval()
     return TrainResult(pd.DataFrame(rows), best_epoch, stopped)
+
+
+def _recalibrate_bn(model: nn.Module, data: SearchImages, batch_size: int) -> None:
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not bns:
+        return
+    saved = [(m, m.momentum) for m in bns]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # cumulative moving average = plain mean over the batches
+    model.train()
+    try:
+        with torch.no_grad():
+            for i in range(0, len(data), batch_size):
+                model(data.tensor(slice(i, i + batch_size)))
+    finally:
+        for m, momentum in saved:
+            m.momentum = momentum
 
 
 def predict(model: nn.Module, images: torch.Tensor, temperature: float = 1.0, batch_size: int = 256) -> torch.Tensor:
@@ -197,6 +224,20 @@ def evaluate(model: nn.Module, data: SearchImages, temperature: float = 1.0, noi
     return out
 
 
+def _plain(meta: dict) -> dict:
+    """Metadata as plain JSON types (numpy scalars and tuples converted), so that
+    ``torch.load(weights_only=True)`` can read it back."""
+
+    def default(o):
+        if isinstance(o, np.generic):
+            return o.item()
+        if isinstance(o, (np.ndarray, Path)):
+            return o.tolist() if isinstance(o, np.ndarray) else str(o)
+        raise PsysimError(f"checkpoint metadata value {o!r} is not plain data")
+
+    return json.loads(json.dumps(meta, default=default))
+
+
 def save_checkpoint(path, model: nn.Module, meta: dict | None = None) -> Path:
     """Save a psysim network (architecture name, configuration, weights, metadata).
 
@@ -212,8 +253,8 @@ def save_checkpoint(path, model: nn.Module, meta: dict | None = None) -> Path:
         "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
         "classes": list(CLASSES),
         "psysim_version": __version__,
-        "torch_version": torch.__version__,
-        "meta": meta or {},
+        "torch_version": str(torch.__version__),
+        "meta": _plain(meta or {}),
     }
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

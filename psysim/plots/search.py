@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # figures are written to files and reports; no screen is needed
-
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
 
 TASK_ORDER = ["feature", "orientation", "conjunction", "spatial"]
 
@@ -19,25 +15,37 @@ def _presence(df):
     return d
 
 
-def rt_set_size_plot(cells: pd.DataFrame, value: str = "mean_rt", err: str | None = "mean_rt_se", ylabel: str = "Mean correct RT (ms)"):
+def rt_set_size_plot(cells: pd.DataFrame, value: str = "mean_rt", err: str | None = "mean_rt_se", ylabel: str = "Mean correct RT (ms)", labels=None):
     """Mean correct RT against set size, one panel per task; colour = source, style = presence.
 
     ``cells`` has columns ``source, task, set_size, target_present`` and ``value`` (and
     optionally ``err``, drawn as ±1 SE bars).
+
+    ``labels`` (optional) maps every English text the figure shows (task and source names,
+    ``present``/``absent``, axis labels, the legend titles ``source`` and ``target``) to the
+    text to show instead, e.g. :func:`psysim.i18n.plot_labels` ``("ja")``; create the figure
+    inside :func:`psysim.i18n.plot_style` so that the font has the glyphs.
     """
+    lab = (lambda s: labels.get(s, s)) if labels else (lambda s: s)
     d = _presence(cells)
     tasks = [t for t in TASK_ORDER if t in set(d["task"])] + sorted(set(d["task"]) - set(TASK_ORDER))
     fig, axes = plt.subplots(1, len(tasks), figsize=(4.2 * len(tasks), 3.8), sharey=True, squeeze=False)
     palette = dict(zip(sorted(d["source"].unique()), sns.color_palette("colorblind")))
+    if labels:  # translated values and legend titles; the colours stay tied to the sources
+        palette = {lab(k): v for k, v in palette.items()}
+        d["source"] = d["source"].map(lab)
+        d["target"] = d["target"].map(lab)
+        d = d.rename(columns={"source": lab("source"), "target": lab("target")})
+    hue, style = lab("source"), lab("target")
     for ax, task in zip(axes[0], tasks):
         sub = d[d["task"] == task]
-        sns.lineplot(data=sub, x="set_size", y=value, hue="source", style="target", markers=True, dashes=True, ax=ax, palette=palette, errorbar=None)
+        sns.lineplot(data=sub, x="set_size", y=value, hue=hue, style=style, markers=True, dashes=True, ax=ax, palette=palette, errorbar=None)
         if err and err in sub:
             for _, r in sub.iterrows():
-                ax.errorbar(r["set_size"], r[value], yerr=r[err], color=palette[r["source"]], alpha=0.6, capsize=2, lw=1)
-        ax.set_title(task)
-        ax.set_xlabel("Set size (items)")
-        ax.set_ylabel(ylabel)
+                ax.errorbar(r["set_size"], r[value], yerr=r[err], color=palette[r[hue]], alpha=0.6, capsize=2, lw=1)
+        ax.set_title(lab(task))
+        ax.set_xlabel(lab("Set size (items)"))
+        ax.set_ylabel(lab(ylabel))
         ax.set_xticks(sorted(sub["set_size"].unique()))
         if ax is not axes[0][-1] and ax.get_legend():
             ax.get_legend().remove()
@@ -47,9 +55,12 @@ def rt_set_size_plot(cells: pd.DataFrame, value: str = "mean_rt", err: str | Non
     return fig
 
 
-def error_rates_plot(cells: pd.DataFrame):
-    """Error rate (%) against set size, per task; colour = source, style = presence."""
+def error_rates_plot(cells: pd.DataFrame, labels=None):
+    """Error rate (%) against set size, per task; colour = source, style = presence.
+
+    ``labels``: see :func:`rt_set_size_plot`.
+    """
     d = cells.copy()
     d["error_pct"] = 100 * d["error_rate"]
-    fig = rt_set_size_plot(d, value="error_pct", err=None, ylabel="Errors (%)")
+    fig = rt_set_size_plot(d, value="error_pct", err=None, ylabel="Errors (%)", labels=labels)
     return fig

@@ -14,6 +14,8 @@ import time
 
 import pandas as pd
 
+from psysim.i18n import check_lang, t
+
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
 h1{font-size:1.7rem;border-bottom:2px solid #444}h2{font-size:1.3rem;margin-top:2rem;border-bottom:1px solid #bbb}
@@ -22,6 +24,10 @@ th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}figure{margi
 img{max-width:100%}.note{background:#fff8e0;border-left:4px solid #e0b000;padding:0.5rem 1rem}.meta{font-size:0.85rem;color:#555}
 .cite{font-size:0.9rem}
 """
+# Japanese text: fonts that browsers on Windows, macOS, Linux and Android have, in that order.
+_CSS_LANG = {
+    "ja": 'body{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans JP","Noto Sans CJK JP","IPAexGothic",sans-serif;line-height:1.7}'
+}
 
 
 def figure_to_base64(fig, dpi: int = 110) -> str:
@@ -42,7 +48,7 @@ class Report:
 
     def __init__(self, title: str, lang: str = "en"):
         self.title = title
-        self.lang = lang
+        self.lang = check_lang(lang)
         self._parts: list[str] = []
         self._citations: list[tuple[str, str]] = []
 
@@ -67,7 +73,7 @@ class Report:
         shown = df.head(max_rows)
         body = shown.to_html(index=False, float_format=lambda x: f"{x:.{digits}f}", border=0, na_rep="–", escape=True)
         cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
-        more = f"<p class='meta'>({len(df) - max_rows} more rows in the CSV file)</p>" if len(df) > max_rows else ""
+        more = f"<p class='meta'>{html.escape(t('report.more_rows', self.lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
         self._parts.append(cap + body + more)
 
     def figure(self, fig, caption: str = ""):
@@ -89,22 +95,23 @@ class Report:
         parts = [
             "<!DOCTYPE html>",
             f'<html lang="{self.lang}"><head><meta charset="utf-8">',
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}</style></head><body>",
+            f"<title>{html.escape(self.title)}</title><style>{_CSS}{_CSS_LANG.get(self.lang, '')}</style></head><body>",
             f"<h1>{html.escape(self.title)}</h1>",
             *self._parts,
         ]
         if self._citations:
-            parts.append("<h2>References and licences</h2><ul class='cite'>")
+            parts.append(f"<h2>{html.escape(t('report.references', self.lang))}</h2><ul class='cite'>")
             for c, lic in self._citations:
-                extra = f" <em>Licence: {html.escape(lic)}</em>" if lic else ""
+                extra = f" <em>{html.escape(t('report.licence', self.lang, licence=lic))}</em>" if lic else ""
                 parts.append(f"<li>{html.escape(c)}{extra}</li>")
             parts.append("</ul>")
         if metadata:
             rows = "".join(
                 f"<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>" for k, v in metadata.items()
             )
-            parts.append(f"<h2>Run</h2><table class='meta'>{rows}</table>")
-        parts.append(f"<p class='meta'>Made by psysim on {time.strftime('%Y-%m-%d')}.</p></body></html>")
+            parts.append(f"<h2>{html.escape(t('report.run', self.lang))}</h2><table class='meta'>{rows}</table>")
+        made = t("report.made_by", self.lang, date=time.strftime("%Y-%m-%d"))
+        parts.append(f"<p class='meta'>{html.escape(made)}</p></body></html>")
         return "\n".join(parts)
 
     def write(self, path, metadata: dict | None = None):

@@ -9,5 +9,6 @@
 
 from psysim.saliency.image import as_rgb, load_image
 from psysim.saliency.model import IttiKoch, SaliencyResult, saliency_map
+from psysim.saliency.wta import scanpath
 
-__all__ = ["IttiKoch", "SaliencyResult", "as_rgb", "load_image", "saliency_map"]
+__all__ = ["IttiKoch", "SaliencyResult", "as_rgb", "load_image", "saliency_map", "scanpath"]

@@ -38,7 +38,7 @@ def _name(where) -> str:
     return f"{where}: " if where else ""
 
 
-def as_rgb(image, where=None, dtype=np.float32) -> np.ndarray:
+def as_rgb(image, where=None, dtype=np.float32, channels_first: bool = False) -> np.ndarray:
     """Validate an image (or a batch) and return it as float RGB.
 
     Parameters
@@ -50,6 +50,8 @@ def as_rgb(image, where=None, dtype=np.float32) -> np.ndarray:
         Name of the image (file name, index) used in error messages.
     dtype : numpy dtype
         Output float type.
+    channels_first : bool
+        Return ``(3, H, W)`` / ``(N, 3, H, W)`` planes instead (what the model computes on).
 
     Returns
     -------
@@ -86,31 +88,38 @@ def as_rgb(image, where=None, dtype=np.float32) -> np.ndarray:
         )
     if h * wd > MAX_PIXELS:
         raise PsysimError(f"{w}image is {wd}x{h} px, larger than the {MAX_PIXELS} pixel limit")
+    c = arr.shape[-1]
+    if channels_first:
+        arr = np.moveaxis(arr, -1, -3)  # the dtype conversion below writes planar memory
     if arr.dtype.kind == "f":
-        out = arr.astype(dtype, copy=False)
+        out = np.array(arr, dtype=dtype, order="C")
         bad = ~np.isfinite(out)
         if bad.any():
             idx = np.unravel_index(int(np.argmax(bad)), out.shape)
+            if channels_first:
+                idx = idx[:-3] + idx[-2:] + idx[-3:-2]
             raise PsysimError(
                 f"{w}image has NaN or infinite values (first at index {tuple(int(i) for i in idx)})"
             )
         if (out < 0).any():
             raise PsysimError(f"{w}image has negative values (min {float(out.min()):g}); expected intensities >= 0")
     elif arr.dtype.kind == "b":
-        out = arr.astype(dtype)
+        out = np.array(arr, dtype=dtype, order="C")
     else:
         info = np.iinfo(arr.dtype)
         if info.min < 0 and (arr < 0).any():
             raise PsysimError(f"{w}image has negative values; expected intensities >= 0")
         scale = 255.0 if arr.dtype == np.uint8 else float(info.max)
-        out = arr.astype(dtype) * dtype.type(1.0 / scale)
-    c = out.shape[-1]
+        out = np.array(arr, dtype=dtype, order="C")
+        out *= dtype.type(1.0 / scale)
+    ax = -3 if channels_first else -1
     if c == 1:
-        out = np.repeat(out, 3, axis=-1)
+        out = np.repeat(out, 3, axis=ax)
     elif c == 4:
-        alpha = out[..., 3:4]
-        amax = float(alpha.max()) if alpha.size else 1.0
-        out = out[..., :3] * (alpha / amax if amax > 0 else alpha)
+        alpha = out[..., 3:4, :, :] if channels_first else out[..., 3:4]
+        amax = float(alpha.max())
+        colour = out[..., :3, :, :] if channels_first else out[..., :3]
+        out = colour * (alpha / amax if amax > 0 else alpha)
     return np.ascontiguousarray(out)
 
 

@@ -17,7 +17,10 @@ from scipy import ndimage
 from psysim.saliency.image import as_rgb
 from psysim.saliency.model import (
     CENTRE_LEVELS,
+    COLOUR_EPS,
     DELTAS,
+    FEATURE_RTOL,
+    LM_TOL,
     MAP_LEVEL,
     N_LEVELS,
     ORIENTATIONS,
@@ -54,14 +57,14 @@ def ref_gabor(img: np.ndarray, theta: float, wavelength: float, sigma: float) ->
     return np.sqrt(re**2 + im**2)
 
 
-def ref_local_maxima(m: np.ndarray) -> np.ndarray:
+def ref_local_maxima(m: np.ndarray, tol: float = 0.0) -> np.ndarray:
     padded = np.pad(m, 1, mode="constant", constant_values=-np.inf)
     h, w = m.shape
     is_max = np.ones_like(m, dtype=bool)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
             if dy or dx:
-                is_max &= m >= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
+                is_max &= m >= padded[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w] - tol
     return is_max
 
 
@@ -71,7 +74,7 @@ def ref_N(m: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np.ndar
     if hi == lo:
         return np.zeros_like(m)
     m = (m - lo) / (hi - lo) * top
-    lm = ref_local_maxima(m) & (m >= lm_threshold * top)
+    lm = ref_local_maxima(m, LM_TOL * top) & (m >= lm_threshold * top)
     values = np.sort(m[lm])[::-1]
     others = values[1:]  # all local maxima except (one instance of) the global maximum
     mbar = others.mean() if len(others) else 0.0
@@ -90,11 +93,18 @@ def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigm
     G = np.clip(gn - (rn + bn) / 2, 0, None)
     B = np.clip(bn - (rn + gn) / 2, 0, None)
     Y = np.clip((rn + gn) / 2 - np.abs(rn - gn) / 2 - bn, 0, None)
-    pI, pR, pG, pB, pY = (ref_pyramid(x) for x in (I, R, G, B, Y))
+    RG, BY = R - G, B - Y
+    RG[np.abs(RG) < COLOUR_EPS] = 0  # rounding guard, see COLOUR_EPS
+    BY[np.abs(BY) < COLOUR_EPS] = 0
+    pI, pRG, pBY = (ref_pyramid(x) for x in (I, RG, BY))
     pO = {t: {s: ref_gabor(pI[s], t, wavelength, sigma) for s in range(2, N_LEVELS)} for t in ORIENTATIONS}
 
-    def cs(centre, surround, c, s):
-        return np.abs(centre - ref_interpolate(surround, centre.shape, 2 ** (s - c)))
+    def cs(centre, surround, c, s, scale):
+        d = np.abs(centre - ref_interpolate(surround, centre.shape, 2 ** (s - c)))
+        d[d <= FEATURE_RTOL * scale] = 0  # rounding guard, see FEATURE_RTOL
+        return d
+
+    s_I, s_RG, s_BY = np.abs(I).max(), np.abs(RG).max(), np.abs(BY).max()
 
     def to_scale4(m, c):
         for _ in range(MAP_LEVEL - c):
@@ -107,12 +117,12 @@ def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigm
     for c in CENTRE_LEVELS:
         for d in DELTAS:
             s = c + d
-            Ibar = Ibar + to_scale4(N(cs(pI[c], pI[s], c, s)), c)
-            rg = cs(pR[c] - pG[c], pR[s] - pG[s], c, s)
-            by = cs(pB[c] - pY[c], pB[s] - pY[s], c, s)
+            Ibar = Ibar + to_scale4(N(cs(pI[c], pI[s], c, s, s_I)), c)
+            rg = cs(pRG[c], pRG[s], c, s, s_RG)
+            by = cs(pBY[c], pBY[s], c, s, s_BY)
             Cbar = Cbar + to_scale4(N(rg) + N(by), c)
             for t in ORIENTATIONS:
-                Obar_theta[t] = Obar_theta[t] + to_scale4(N(cs(pO[t][c], pO[t][s], c, s)), c)
+                Obar_theta[t] = Obar_theta[t] + to_scale4(N(cs(pO[t][c], pO[t][s], c, s, s_I)), c)
     Obar = sum(N(Obar_theta[t]) for t in ORIENTATIONS)
     S = (N(Ibar) + N(Cbar) + N(Obar)) / 3.0
     return S, {"intensity": Ibar, "colour": Cbar, "orientation": Obar}

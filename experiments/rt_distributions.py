@@ -1,0 +1,388 @@
+"""Experiment `rt-distributions`: FIT, Guided Search 2.0 and Competitive Guided Search fitted to
+whole RT distributions of every observer in Wolfe, Palmer & Horowitz (2010).
+
+1. Data: the raw Wolfe et al. (2010) trials (feature, conjunction, spatial configuration; set
+   sizes 3-18; 9, 10 and 9 observers), correct RTs trimmed to 200-4000 ms (8000 ms spatial).
+2. Each model is fitted to each observer x task by the quantile-bin multinomial likelihood
+   (correct-RT quantiles .1 .3 .5 .7 .9 of present and absent trials at every set size, plus
+   error counts; :mod:`psysim.fitting.quantile_fit`): CGS with its exact likelihood, FIT and
+   Guided Search by simulation with common random numbers (Guided Search on generated displays).
+3. Model comparison by BIC per observer (wins per model).
+4. Generalisation: leave-one-observer-out prediction of quantiles (fit the pooled other
+   observers, predict the held-out one) against a noise ceiling (the other observers' average
+   quantiles).
+5. Parameter recovery for CGS: simulate an observer-sized data set from the median fitted
+   parameters of each task and refit.
+
+Outputs: ``fits.csv``, ``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subject.csv``),
+``bic_by_observer.csv``, ``wins.csv``, ``recovery.csv``, figures (quantile plots, RT CDFs, error
+rates, BIC differences) and ``report.html``.
+
+Run:  psysim run rt-distributions [--quick] [--seed N] [--out DIR]
+      [--set models=cgs,fit,gs] [--set processes=2]
+  or  python -m psysim.experiments.rt_distributions --quick
+
+Cost: the full run fits 3 models x (28 observers + 28 leave-one-out groups). Estimated from
+measured per-evaluation costs (not run end to end yet): about 90 CPU-minutes, i.e. 45-60 min
+with 2 processes on an idle 2-core machine; Guided Search, fitted by simulation, dominates.
+``--quick`` fits the first 2 observers of each task with small settings (a few minutes).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from psysim.data import WOLFE2010, load_wolfe2010
+from psysim.errors import PsysimError
+from psysim.fitting import FitResult
+from psysim.fitting.quantile_fit import (
+    CellPredictor,
+    fit_quantiles,
+    noise_ceiling_rmse,
+    quantile_cells,
+    quantile_rmse,
+)
+from psysim.models import get_model, make_design
+from psysim.report import Report
+from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
+
+NAME = "rt-distributions"
+DESCRIPTION = "FIT, Guided Search 2.0 and Competitive Guided Search fitted to every observer's RT distributions (Wolfe et al. 2010)"
+
+TASKS = ("feature", "conjunction", "spatial")
+MODELS = ("cgs", "gs", "fit")
+LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration"}
+
+# fitting settings per model (full run, quick run). CGS has an exact likelihood and is fitted by
+# multi-start L-BFGS-B (three seeds, so convergence can be checked); FIT and Guided Search are
+# fitted by simulation with differential evolution and smaller searches
+SETTINGS = {
+    "cgs": ({"seeds": (0, 1, 2), "n_starts": 512, "n_local": 8},
+            {"seeds": (0,), "n_starts": 32, "n_local": 1}),
+    "gs": ({"seeds": (0,), "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
+           {"seeds": (0,), "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
+    "fit": ({"seeds": (0,), "maxiter": 25, "popsize": 5, "n_sim": 600, "polish": False},
+            {"seeds": (0,), "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
+}
+# leave-one-out group fits only predict quantiles (no convergence check across seeds): one seed
+LOO_SETTINGS = {
+    "cgs": ({"seeds": (0,), "n_starts": 512, "n_local": 8}, SETTINGS["cgs"][1]),
+    "gs": ({**SETTINGS["gs"][0], "maxiter": 10}, SETTINGS["gs"][1]),
+    "fit": SETTINGS["fit"],
+}
+
+
+def free_parameters(model_name: str, task: str):
+    """Parameters to fit: FIT fits only what its task uses (plus the distribution shapes)."""
+    model = get_model(model_name)
+    if hasattr(model, "free_parameters"):
+        return tuple(model.free_parameters(task)) + ("base_sd", "item_cv")
+    return None  # every parameter except the model's fit_fixed ones
+
+
+def _fit_job(job):
+    """One fit (a top-level function, so that worker processes can run it); returns the
+    FitResult as JSON text (FitResult is immutable and not picklable)."""
+    model_name, task, subject, exclude, settings = job
+    trials = load_wolfe2010(tasks=[task])
+    data = trials[trials["subject"] != exclude] if exclude is not None else trials[trials["subject"] == subject]
+    res = fit_quantiles(get_model(model_name), data, free=free_parameters(model_name, task),
+                        data={"data": "wolfe2010", "task": task, "subject": subject if exclude is None else f"all-but-{exclude}"},
+                        **settings)
+    return res.to_json()
+
+
+def _run_jobs(jobs, processes: int, desc: str):
+    from tqdm.auto import tqdm
+
+    if processes <= 1:
+        out = [_fit_job(j) for j in tqdm(jobs, desc=desc)]
+    else:
+        from multiprocessing import get_context
+
+        with get_context("spawn").Pool(processes) as pool:
+            out = list(tqdm(pool.imap(_fit_job, jobs, chunksize=1), total=len(jobs), desc=desc))
+    return [FitResult.from_json(text) for text in out]
+
+
+def _subjects(trials, task, quick):
+    subs = sorted(pd.unique(trials.loc[trials["task"] == task, "subject"]), key=lambda s: (len(s), s))
+    return subs[:2] if quick else subs
+
+
+def run(ctx):
+    models = [m.strip() for m in str(ctx.option("models", ",".join(MODELS))).split(",") if m.strip()]
+    bad = [m for m in models if m not in MODELS]
+    if bad:
+        raise PsysimError(f"option models: unknown {', '.join(bad)}; choose from {', '.join(MODELS)}")
+    processes = ctx.option("processes", 2, int)
+    ctx.use_dataset("wolfe2010")
+    trials = load_wolfe2010(tasks=TASKS)
+    mode = 1 if ctx.quick else 0
+
+    # 1. per-observer fits
+    jobs = [(m, t, s, None, SETTINGS[m][mode]) for m in models for t in TASKS for s in _subjects(trials, t, ctx.quick)]
+    with ctx.timer("fits"):
+        fits = _run_jobs(jobs, processes, "fits")
+    rows, preds = [], []
+    for res in fits:
+        row = res.summary()
+        row.update(converged=res.diagnostics["converged"], seconds=res.diagnostics["seconds"], warnings="; ".join(res.warnings))
+        rows.append(row)
+        p = res.predictions.copy()
+        p.insert(0, "model", res.model)
+        p.insert(1, "subject", res.data["subject"])
+        preds.append(p)
+    fits_df = pd.DataFrame(rows)
+    preds_df = pd.concat(preds, ignore_index=True)
+    ctx.write_table(fits_df, "fits.csv")
+    ctx.write_table(preds_df, "predictions.csv")
+
+    # 2. BIC per observer and wins
+    bic = fits_df.pivot_table(index=["task", "subject"], columns="model", values="bic").reset_index()
+    bic.columns.name = None
+    have = [m for m in models if m in bic.columns]
+    bic["best"] = bic[have].idxmin(axis=1)
+    wins = bic.groupby(["task", "best"]).size().rename("wins").reset_index().rename(columns={"best": "model"})
+    ctx.write_table(bic, "bic_by_observer.csv")
+    ctx.write_table(wins, "wins.csv")
+
+    # 3. leave-one-observer-out prediction with a noise ceiling
+    loo_tasks = TASKS[2:] if ctx.quick else TASKS
+    loo_jobs, loo_keys = [], []
+    for m in models:
+        for t in loo_tasks:
+            subs = _subjects(trials, t, False)
+            held = subs[:3] if ctx.quick else subs
+            for s in held:
+                loo_jobs.append((m, t, None, s, LOO_SETTINGS[m][1 if ctx.quick else 0]))
+                loo_keys.append((m, t, s))
+    with ctx.timer("leave_one_out"):
+        loo_fits = _run_jobs(loo_jobs, processes, "leave-one-out")
+    cells_by = {(t, s): quantile_cells(trials[(trials["task"] == t) & (trials["subject"] == s)], WOLFE2010_TRIM)
+                for t in loo_tasks for s in _subjects(trials, t, False)}
+    loo_rows = []
+    for (m, t, s), res in zip(loo_keys, loo_fits):
+        held = cells_by[(t, s)]
+        model = res.make_model()
+        settings = LOO_SETTINGS[m][1 if ctx.quick else 0]
+        pred = CellPredictor(type(model), held, n_sim=settings.get("n_sim", 2000)).quantiles(
+            model, held[["trim_lower", "trim_upper"]].to_numpy())
+        others = pd.concat([c.assign(subject=k[1]) for k, c in cells_by.items() if k[0] == t and k[1] != s])
+        loo_rows.append({"model": m, "task": t, "subject": s, "rmse_ms": quantile_rmse(held, pred),
+                         "ceiling_rmse_ms": noise_ceiling_rmse(held, others)})
+    loo = pd.DataFrame(loo_rows)
+    heldout = loo.groupby(["model", "task"], as_index=False)[["rmse_ms", "ceiling_rmse_ms"]].mean()
+    ctx.write_table(loo, "heldout_by_subject.csv")
+    ctx.write_table(heldout, "heldout.csv")
+
+    # 4. parameter recovery for CGS from the median fitted parameters of each task
+    rec_rows = []
+    if "cgs" in models:
+        with ctx.timer("recovery"):
+            for t in TASKS:
+                f = fits_df[(fits_df["model"] == "cgs") & (fits_df["task"] == t)]
+                if f.empty:
+                    continue
+                true = get_model("cgs", **{p.name: float(f[p.name].median()) for p in get_model("cgs").parameters})
+                sim = true.simulate(make_design(t, (3, 6, 12, 18), 500), seed=ctx.seed_for("recovery", t))
+                res = fit_quantiles(true, sim, **SETTINGS["cgs"][mode])
+                for n in res.free:
+                    rec_rows.append({"task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
+                                     "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])})
+    recovery = pd.DataFrame(rec_rows)
+    ctx.write_table(recovery, "recovery.csv")
+
+    # 5. figures and report
+    figs = _figures(trials, preds_df, fits_df, models)
+    for name, fig in figs.items():
+        ctx.save_figure(fig, f"{name}.png")
+    r = _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models)
+    for name, caption in FIGURE_CAPTIONS.items():
+        if name in figs:
+            r.figure(figs[name], caption)
+    r.cite(WOLFE2010.citation, WOLFE2010.licence)
+    for m in models:
+        r.cite(get_model(m).citation)
+    r.cite("Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation of response time distributions. Psychonomic Bulletin & Review, 9(2), 394-401.")
+    r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "models": ", ".join(models)})
+
+
+FIGURE_CAPTIONS = {
+    "quantiles": "Correct-RT quantiles (.1 .3 .5 .7 .9) by set size, averaged over observers (Vincentized): "
+    "observers (points) and each model's fits (lines). Target-present left, absent right.",
+    "cdfs": "Defective cumulative distributions of correct RTs at set size 18 (quantile points scaled by accuracy), "
+    "averaged over observers: observers (black) and models.",
+    "errors": "Error rates by set size (misses on present trials, false alarms on absent trials), averaged over observers.",
+    "bic": "BIC of each model minus the best model's, per observer (0 = the best model for that observer).",
+}
+
+
+def _group(preds_df):
+    cols = ["error_rate", "pred_error_rate", *QUANTILE_COLUMNS, *(f"pred_{c}" for c in QUANTILE_COLUMNS)]
+    return preds_df.groupby(["model", "task", "set_size", "target_present"], as_index=False)[cols].mean()
+
+
+def _figures(trials, preds_df, fits_df, models):
+    import matplotlib.pyplot as plt
+
+    g = _group(preds_df)
+    colours = {"cgs": "tab:blue", "gs": "tab:orange", "fit": "tab:green"}
+    figs = {}
+    fig, axes = plt.subplots(len(TASKS), 2, figsize=(10, 3.2 * len(TASKS)), sharex=True, squeeze=False)
+    for i, task in enumerate(TASKS):
+        for j, present in enumerate((True, False)):
+            ax = axes[i, j]
+            for m in models:
+                d = g[(g["model"] == m) & (g["task"] == task) & (g["target_present"] == present)]
+                for k, q in enumerate(QUANTILE_COLUMNS):
+                    ax.plot(d["set_size"], d[f"pred_{q}"], color=colours[m], lw=1.5, label=LABELS[m] if k == 0 else None)
+                    if m == models[0]:
+                        ax.plot(d["set_size"], d[q], "ko", ms=4, label="observers" if k == 0 else None)
+            ax.set_title(f"{task}, target {'present' if present else 'absent'}")
+            ax.set_ylabel("RT (ms)")
+            if i == len(TASKS) - 1:
+                ax.set_xlabel("set size")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    figs["quantiles"] = fig
+
+    fig, axes = plt.subplots(2, len(TASKS), figsize=(4 * len(TASKS), 6.5), squeeze=False)
+    probs = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
+    for j, task in enumerate(TASKS):
+        for i, present in enumerate((True, False)):
+            ax = axes[i, j]
+            for m in models:
+                d = g[(g["model"] == m) & (g["task"] == task) & (g["target_present"] == present) & (g["set_size"] == 18)]
+                if d.empty:
+                    continue
+                r = d.iloc[0]
+                ax.plot([r[f"pred_{q}"] for q in QUANTILE_COLUMNS], probs * (1 - r["pred_error_rate"]), "-", color=colours[m], label=LABELS[m])
+                if m == models[0]:
+                    ax.plot([r[q] for q in QUANTILE_COLUMNS], probs * (1 - r["error_rate"]), "ko", label="observers")
+            ax.set_title(f"{task}, {'present' if present else 'absent'}, N = 18")
+            ax.set_xlabel("RT (ms)")
+            ax.set_ylabel("P(correct, RT <= t)")
+    axes[0, 0].legend(fontsize=8)
+    fig.tight_layout()
+    figs["cdfs"] = fig
+
+    fig, axes = plt.subplots(1, len(TASKS), figsize=(4 * len(TASKS), 3.4), squeeze=False)
+    for j, task in enumerate(TASKS):
+        ax = axes[0, j]
+        for present, ls in ((True, "-"), (False, "--")):
+            for m in models:
+                d = g[(g["model"] == m) & (g["task"] == task) & (g["target_present"] == present)]
+                ax.plot(d["set_size"], 100 * d["pred_error_rate"], ls, color=colours[m],
+                        label=f"{LABELS[m]} ({'miss' if present else 'FA'})")
+                if m == models[0]:
+                    ax.plot(d["set_size"], 100 * d["error_rate"], "ko" if present else "ks", mfc="none" if not present else "k",
+                            label=f"observers ({'miss' if present else 'FA'})")
+        ax.set_title(task)
+        ax.set_xlabel("set size")
+        ax.set_ylabel("error rate (%)")
+    axes[0, 0].legend(fontsize=7)
+    fig.tight_layout()
+    figs["errors"] = fig
+
+    bic = fits_df.pivot_table(index=["task", "subject"], columns="model", values="bic")
+    if bic.shape[1] > 1:
+        delta = bic.sub(bic.min(axis=1), axis=0).reset_index()
+        fig, ax = plt.subplots(figsize=(10, 3.6))
+        x = np.arange(len(delta))
+        w = 0.8 / len(models)
+        for k, m in enumerate([m for m in models if m in delta.columns]):
+            ax.bar(x + k * w, delta[m], w, color=colours[m], label=LABELS[m])
+        ax.set_xticks(x + 0.4 - w / 2, [f"{t[:4]} {s}" for t, s in zip(delta["task"], delta["subject"])], rotation=90, fontsize=7)
+        ax.set_yscale("symlog")
+        ax.set_ylabel("BIC - best BIC")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        figs["bic"] = fig
+    return figs
+
+
+def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Report:
+    r = Report("Whole RT distributions: FIT, Guided Search 2.0 and Competitive Guided Search")
+    n_obs = fits_df.groupby("task")["subject"].nunique().to_dict()
+    r.text(
+        "Each model was fitted separately to each observer and task of Wolfe, Palmer & Horowitz (2010) "
+        f"({', '.join(f'{t}: {n} observers' for t, n in n_obs.items())}) by a multinomial likelihood over "
+        "correct-RT quantile bins (.1 .3 .5 .7 .9) and error counts of every set size x presence cell. "
+        f"Correct RTs are trimmed to {WOLFE2010_TRIM.describe()}. CGS is fitted with its exact likelihood (closed-form "
+        "ex-Wald CDFs) by multi-start L-BFGS-B in log coordinates from three independent seeds; FIT and "
+        "Guided Search are fitted by simulation with common random numbers and differential evolution, with smaller searches "
+        f"(settings: {', '.join(f'{m}: {SETTINGS[m][1 if ctx.quick else 0]}' for m in models)})."
+        + (" QUICK RUN: only the first 2 observers per task and tiny searches; the numbers are not to be trusted." if ctx.quick else "")
+    )
+    r.heading("Model comparison (BIC per observer)")
+    tot = wins.groupby("model")["wins"].sum()
+    r.text("Observers best fitted (lowest BIC): " + ", ".join(f"{LABELS[m]} {int(tot.get(m, 0))}" for m in models)
+           + f" of {len(bic)}. BIC = k ln n - 2 ln L with n the trials in the likelihood.")
+    r.table(wins, caption="Wins per model and task")
+    r.table(bic, caption="BIC per observer", digits=1)
+    r.heading("Held-out prediction (leave one observer out)")
+    lines = []
+    for _i, h in heldout.iterrows():
+        verdict = "within" if h["rmse_ms"] <= h["ceiling_rmse_ms"] else "worse than"
+        lines.append(f"{LABELS[h['model']]}, {h['task']}: quantile RMSE {h['rmse_ms']:.0f} ms vs ceiling "
+                     f"{h['ceiling_rmse_ms']:.0f} ms ({verdict} the ceiling)")
+    r.bullets(lines)
+    r.text("The ceiling is the RMSE with which the other observers' average quantiles predict the held-out observer; "
+           "observers differ, so a group model cannot be expected to do better.")
+    r.table(heldout, caption="Held-out quantile RMSE (ms), averaged over held-out observers", digits=1)
+    r.heading("Where each model fails")
+    r.bullets(_failures(preds_df, models))
+    r.text(
+        "Structural limits, whatever the fit: in CGS false alarms come only from motor errors, so its false-alarm "
+        "rate cannot change with set size, and misses come only from quitting, so they must grow with set size. "
+        "FIT has no guidance: conjunction search must be a serial random-order search (steep slopes, absent "
+        "twice present) and feature search must be flat; its RT shape comes from Gamma timing assumptions, not from "
+        "the theory. Guided Search 2.0 is fitted by simulation with small searches and a common-random-numbers "
+        "objective that is a step function of its parameters, so its fits are the least converged of the three "
+        "and its BIC is a pessimistic bound on what the model can do.")
+    conv = fits_df.groupby("model")["converged"].agg(["sum", "size"])
+    r.text("Convergence: " + ", ".join(f"{LABELS[m]} {int(c['sum'])}/{int(c['size'])} fits with seeds agreeing within 1 log-likelihood unit"
+                                      for m, c in conv.iterrows()) + ". Single-seed fits count as converged by definition.")
+    nwarn = (fits_df["warnings"].str.len() > 0).groupby(fits_df["model"]).sum()
+    r.text("Fits with a parameter at a search bound or other warnings: " + ", ".join(f"{LABELS[m]} {int(n)}" for m, n in nwarn.items())
+           + " (see the warnings column of fits.csv).")
+    if not recovery.empty:
+        r.heading("CGS parameter recovery")
+        r.text("500 simulated trials per cell from the median fitted parameters of each task, refitted with the same settings.")
+        r.table(recovery, caption="True and recovered CGS parameters", digits=3)
+    r.heading("Fitted parameters")
+    r.table(fits_df.groupby(["model", "task"]).median(numeric_only=True).reset_index(), caption="Median over observers", digits=3)
+    return r
+
+
+def _failures(preds_df, models):
+    """Plain statements of the largest misfits of each model, from the predictions table."""
+    out = []
+    g = _group(preds_df)
+    for m in models:
+        d = g[g["model"] == m].copy()
+        if d.empty:
+            continue
+        d["q90_err"] = d["pred_q90"] - d["q90"]
+        d["q10_err"] = d["pred_q10"] - d["q10"]
+        d["err_diff"] = 100 * (d["pred_error_rate"] - d["error_rate"])
+        w90 = d.loc[d["q90_err"].abs().idxmax()]
+        w10 = d.loc[d["q10_err"].abs().idxmax()]
+        we = d.loc[d["err_diff"].abs().idxmax()]
+        pres = lambda row: "present" if row["target_present"] else "absent"  # noqa: E731
+        out.append(f"{LABELS[m]}: worst .9 quantile {w90['q90_err']:+.0f} ms ({w90['task']}, N = {w90['set_size']}, {pres(w90)}); "
+                   f"worst .1 quantile {w10['q10_err']:+.0f} ms ({w10['task']}, N = {w10['set_size']}, {pres(w10)}); "
+                   f"worst error rate {we['err_diff']:+.1f} points ({we['task']}, N = {we['set_size']}, {pres(we)}).")
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    from psysim.experiments import rt_distributions
+
+    from psysim.runs import execute
+
+    print(execute(rt_distributions, quick="--quick" in sys.argv))

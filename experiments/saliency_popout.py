@@ -1,0 +1,238 @@
+"""Experiment `saliency-popout`: does bottom-up saliency explain pop-out and serial search?
+
+The Itti, Koch & Niebur (1998) model is run on psysim's search displays: colour feature search
+(red among green, Wolfe et al. 2010), orientation feature search (45 deg among vertical),
+conjunction search (red vertical among green vertical and red horizontal) and spatial
+configuration search (2 among 5s), at set sizes 3, 6, 12 and 18.
+
+1. For every target-present display: the target's saliency rank among the items (1 = most
+   salient) and whether the first winner-take-all fixation lands on the target (the item
+   nearest the saliency-map maximum).
+2. The search slopes that the WTA order implies: the `saliency` search model (RT = base +
+   visits x dwell, exhaustive on absent trials) on the same displays, beside the human slopes of
+   Wolfe, Palmer & Horowitz (2010).
+3. Figures: example maps and scanpaths, target rank and first-fixation rate by set size, slopes.
+
+Run:  psysim run saliency-popout [--quick] [--seed N] [--out DIR]
+  or  python -m psysim.experiments.saliency_popout --quick
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from psysim.displays import make_displays, render
+from psysim.models import get_model
+from psysim.models.saliency_search import RENDER_SIZE, display_maps, item_saliency
+from psysim.report import Report
+
+NAME = "saliency-popout"
+DESCRIPTION = "Itti-Koch saliency on feature, conjunction and spatial search displays: target rank, first fixations, implied slopes"
+
+TASKS = ("feature", "orientation", "conjunction", "spatial")
+HUMAN_TASKS = ("feature", "conjunction", "spatial")
+SET_SIZES = (3, 6, 12, 18)
+
+
+def target_table(displays, size: int = RENDER_SIZE) -> pd.DataFrame:
+    """Per target-present display: target saliency rank and whether the first fixation hits it."""
+    sal = item_saliency(displays, size)
+    items = displays.items.assign(saliency=sal.to_numpy())
+    ids, maps = display_maps(displays, size)
+    flat = maps.reshape(len(ids), -1).argmax(axis=1)
+    my, mx = np.divmod(flat, maps.shape[2])
+    # the WTA winner of the map, in unit-square display coordinates (map pixel j = image px 16 j)
+    win = pd.DataFrame({"display_id": ids, "wx": (mx * 16 + 0.5) / size, "wy": (my * 16 + 0.5) / size})
+    items = items.merge(win, on="display_id")
+    items["dist"] = np.hypot(items["x"] - items["wx"], items["y"] - items["wy"])
+    nearest = items.loc[items.groupby("display_id")["dist"].idxmin(), ["display_id", "is_target"]]
+    t = items[items["is_target"]].copy()
+    higher = items.merge(t[["display_id", "saliency"]].rename(columns={"saliency": "t_sal"}), on="display_id")
+    rank = (higher["saliency"] > higher["t_sal"]).groupby(higher["display_id"]).sum() + 1
+    out = displays.displays[displays.displays["target_present"]].merge(
+        rank.rename("target_rank").reset_index(), on="display_id"
+    )
+    out = out.merge(nearest.rename(columns={"is_target": "first_fixation_on_target"}), on="display_id")
+    return out[["display_id", "task", "set_size", "target_rank", "first_fixation_on_target"]]
+
+
+def run(ctx):
+    from psysim.data import load_wolfe2010_summary
+    from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes
+
+    n_per_cell = ctx.option("n_per_cell", 8 if ctx.quick else 40, int)
+    with ctx.timer("saliency"):
+        displays = make_displays(TASKS, SET_SIZES, n_per_cell, seed=ctx.seed_for("displays"))
+        targets = target_table(displays)
+    rates = (
+        targets.groupby(["task", "set_size"])
+        .agg(first_fixation_rate=("first_fixation_on_target", "mean"), mean_rank=("target_rank", "mean"),
+             rank1_rate=("target_rank", lambda r: float((r == 1).mean())), n=("display_id", "size"))
+        .reset_index()
+    )
+    by_task = targets.groupby("task")["first_fixation_on_target"].agg(["mean", "size"]).reindex(TASKS)
+    with ctx.timer("search model"):
+        trials = get_model("saliency").simulate(displays, seed=ctx.seed_for("simulate"))
+    ctx.use_dataset("wolfe2010")
+    human = load_wolfe2010_summary()
+    human = human[human["task"].isin(HUMAN_TASKS)]
+    model_summary = cell_summary(trials, WOLFE2010_TRIM)
+    slopes = search_slopes(pd.concat([human, model_summary], ignore_index=True), trials=trials)
+    slopes = slopes[["source", "task", "target_present", "slope", "ci_low", "ci_high", "n_subjects", "method"]]
+
+    ctx.write_table(targets, "targets.csv")
+    ctx.write_table(rates, "first_fixation.csv")
+    ctx.write_table(trials, "trials.csv")
+    ctx.write_table(slopes, "slopes.csv")
+    ctx.metadata["displays_per_cell"] = n_per_cell
+    ctx.metadata["render_size_px"] = RENDER_SIZE
+
+    figs = {
+        "examples.png": _example_figure(ctx.seed_for("examples")),
+        "first_fixation.png": _rates_figure(rates),
+        "slopes.png": _slopes_figure(slopes),
+    }
+    for name, fig in figs.items():
+        ctx.save_figure(fig, name)
+
+    r = Report("Saliency pop-out: the Itti-Koch model on search displays")
+    r.text(
+        f"{n_per_cell} displays per task x set size x target presence, rendered at {RENDER_SIZE} px; "
+        "saliency maps from the Itti, Koch & Niebur (1998) model (psysim.saliency.IttiKoch). "
+        "The first fixation is the winner-take-all winner (the map maximum), assigned to the nearest item."
+    )
+    r.heading("First fixation on the target")
+    lines = [
+        f"{task}: the first fixation lands on the target on {100 * row['mean']:.0f}% of {int(row['size'])} target-present displays"
+        for task, row in by_task.iterrows()
+    ]
+    r.bullets(lines)
+    r.text(_verdict(by_task))
+    r.table(rates, caption="First-fixation rate, mean target rank and rate of rank 1 by task and set size", digits=2)
+    r.figure(figs["first_fixation.png"], "First-fixation rate and mean target saliency rank by set size")
+    r.heading("Search slopes implied by the WTA order")
+    r.text(
+        "The saliency search model visits items in decreasing saliency (RT = 450 ms + visits x 50 ms, "
+        "exhaustive on absent trials; default parameters, not fitted). Human slopes: Wolfe, Palmer & "
+        "Horowitz (2010), t-based 95% CIs over observers; model CIs are OLS over trials."
+    )
+    r.bullets(_slope_lines(slopes))
+    r.table(slopes, caption="Search slopes (ms/item) with 95% CIs", digits=1)
+    r.figure(figs["slopes.png"], "Search slopes: model vs. human observers")
+    r.figure(figs["examples.png"], "Example displays, saliency maps and the first five WTA fixations")
+    r.cite("Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.")
+    from psysim.data import WOLFE2010
+
+    r.cite(WOLFE2010.citation, WOLFE2010.licence)
+    r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "displays per cell": n_per_cell})
+
+
+def _verdict(by_task: pd.DataFrame) -> str:
+    f = by_task["mean"]
+    parts = []
+    for task, what in (("feature", "colour singleton (feature task)"), ("orientation", "orientation singleton")):
+        word = "nearly always" if f[task] >= 0.9 else "often but not nearly always" if f[task] >= 0.6 else "not reliably"
+        parts.append(f"The {what} is {word} the first fixation ({100 * f[task]:.0f}%).")
+    parts.append(
+        f"A conjunction target is first on {100 * f['conjunction']:.0f}% of displays "
+        f"and a spatial-configuration target on {100 * f['spatial']:.0f}%."
+    )
+    if f["feature"] < 0.9:
+        parts.append(
+            "The colour singleton is weaker than the orientation singleton because, on a black "
+            "background, every coloured bar is itself a strong red-green contrast; the red target "
+            "differs from the green distractors only in the sign and size of R-G, so the colour "
+            "map has many competing peaks and N(.) suppresses it."
+        )
+    return " ".join(parts)
+
+
+def _slope_lines(slopes: pd.DataFrame) -> list[str]:
+    """Model vs human slope per task and presence, in words (from the slopes table)."""
+    s = slopes.set_index(["source", "task", "target_present"])
+    lines = []
+    for task in HUMAN_TASKS:
+        for present in (True, False):
+            try:
+                m, h = s.loc[("saliency", task, present)], s.loc[("wolfe2010", task, present)]
+            except KeyError:
+                continue
+            inside = h["ci_low"] <= m["slope"] <= h["ci_high"]
+            word = "within" if inside else "above" if m["slope"] > h["ci_high"] else "below"
+            lines.append(
+                f"{task}, target {'present' if present else 'absent'}: model {m['slope']:.1f} ms/item, "
+                f"human {h['slope']:.1f} [{h['ci_low']:.1f}, {h['ci_high']:.1f}]: the model is {word} the human CI"
+            )
+    lines.append(
+        "With the default quitting rule (threshold 0) target-absent search is exhaustive on every task, "
+        "so the model predicts a steep absent slope even for feature search, where observers are flat: "
+        "the WTA order alone has no signal that tells it a display holds no singleton."
+    )
+    return lines
+
+
+def _rates_figure(rates: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
+    for task, g in rates.groupby("task"):
+        axes[0].plot(g["set_size"], 100 * g["first_fixation_rate"], marker="o", label=task)
+        axes[1].plot(g["set_size"], g["mean_rank"], marker="o", label=task)
+    axes[0].set(xlabel="Set size", ylabel="First fixation on target (%)", ylim=(-5, 105))
+    axes[1].set(xlabel="Set size", ylabel="Mean target saliency rank")
+    axes[1].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _slopes_figure(slopes: pd.DataFrame):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    for ax, present in zip(axes, (True, False)):
+        s = slopes[slopes["target_present"] == present]
+        tasks = [t for t in TASKS if t in set(s["task"])]
+        for k, src in enumerate(sorted(s["source"].unique())):
+            g = s[s["source"] == src].set_index("task").reindex(tasks)
+            x = np.arange(len(tasks)) + (k - 0.5) * 0.35
+            ax.bar(x, g["slope"], width=0.35, label=src)
+            ax.errorbar(x, g["slope"], yerr=[g["slope"] - g["ci_low"], g["ci_high"] - g["slope"]], fmt="none", color="k")
+        ax.set_xticks(np.arange(len(tasks)), tasks)
+        ax.set_title("target present" if present else "target absent")
+    axes[0].set_ylabel("Slope (ms/item)")
+    axes[0].legend(frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _example_figure(seed):
+    import matplotlib.pyplot as plt
+
+    from psysim.saliency import IttiKoch
+    from psysim.saliency.wta import scanpath
+
+    fig, axes = plt.subplots(2, len(TASKS), figsize=(3 * len(TASKS), 6))
+    ds = make_displays(TASKS, 12, 1, seed=seed, target_present=(True,))
+    size = RENDER_SIZE
+    for k, task in enumerate(TASKS):
+        did = int(ds.displays.loc[ds.displays["task"] == task, "display_id"].iloc[0])
+        img = render(ds, did, size=size)
+        res = IttiKoch().compute(img)
+        sp = scanpath(res.saliency, image_shape=img.shape[:2], n_fixations=5)
+        axes[0, k].imshow(img)
+        axes[0, k].plot(sp["x"], sp["y"], "-o", color="cyan", ms=4, lw=1)
+        for i, (x, y) in enumerate(zip(sp["x"], sp["y"])):
+            axes[0, k].text(x + 6, y - 6, str(i + 1), color="white", fontsize=9)
+        axes[0, k].set_title(task)
+        axes[1, k].imshow(res.upsampled(), cmap="inferno")
+        for ax in axes[:, k]:
+            ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+if __name__ == "__main__":
+    from psysim.cli import main
+
+    raise SystemExit(main(["run", NAME, *__import__("sys").argv[1:]]))

@@ -1,0 +1,472 @@
+"""Report language: an English/Japanese message catalogue and the Japanese font for figures.
+
+psysim's reports, table headers and figure labels can be written in English (``"en"``, the
+default) or Japanese (``"ja"``), for teaching the course psysim grew from. Every string a
+report shows is looked up here by key, so adding a language is adding one column to the
+catalogue, and a test (``tests/test_i18n.py``) checks that no key lacks a translation and
+that the shipped Japanese font draws every character the Japanese catalogue uses.
+
+Terminology follows the usage of Japanese cognitive psychology textbooks and the course:
+特徴統合理論 (Feature Integration Theory), 誘導探索 (Guided Search), 顕著性マップ (saliency
+map), クラス活性化マップ (class activation map), ソフトマックス関数 (softmax function),
+逆温度 (inverse temperature), セットサイズ (set size), 標的 / 妨害刺激 (target / distractor),
+探索関数の傾き (search slope). See :data:`TERMS`.
+
+Figures in Japanese need a font with Japanese glyphs. psysim uses IPAexGothic, shipped on
+PyPI inside the ``matplotlib-fontja`` package (IPA Font License v1.0), which psysim depends
+on. :func:`plot_style` registers it with matplotlib and makes it the figure font, with DejaVu
+Sans (matplotlib's own font) as the per-glyph fallback.
+
+Examples
+--------
+>>> from psysim.i18n import t, translate_table
+>>> t("axis.set_size", "ja")
+'セットサイズ（項目数）'
+>>> t("vs.slope_line", "en", who="FIT", task="conjunction", presence="target-present", stat="b = 9.0 ms/item")
+'FIT, conjunction search, target-present: b = 9.0 ms/item.'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import string
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from psysim.errors import PsysimError
+
+LANGUAGES = ("en", "ja")
+"""Supported report languages (ISO 639-1 codes)."""
+
+FONT_PACKAGE = "matplotlib_fontja"
+"""The PyPI package (``matplotlib-fontja``) that ships the Japanese font file."""
+FONT_FAMILY = "IPAexGothic"
+FONT_FILE = "ipaexg.ttf"
+
+# -- the catalogue ---------------------------------------------------------------------------
+# key -> {language: text}. Texts may hold str.format fields ({name}); every language of a key
+# must use the same fields (tested).
+
+TERMS: dict[str, dict[str, str]] = {
+    "term.feature_integration_theory": {"en": "Feature Integration Theory", "ja": "特徴統合理論"},
+    "term.guided_search": {"en": "Guided Search", "ja": "誘導探索"},
+    "term.competitive_guided_search": {"en": "Competitive Guided Search", "ja": "競合的誘導探索"},
+    "term.saliency_map": {"en": "saliency map", "ja": "顕著性マップ"},
+    "term.feature_map": {"en": "feature map", "ja": "特徴マップ"},
+    "term.conspicuity_map": {"en": "conspicuity map", "ja": "次元別顕著性マップ（コンスピキュイティ・マップ）"},
+    "term.gaussian_pyramid": {"en": "Gaussian pyramid", "ja": "ガウシアン・ピラミッド"},
+    "term.centre_surround": {"en": "centre-surround difference", "ja": "中心–周辺差分"},
+    "term.normalisation": {"en": "normalisation operator N(·)", "ja": "正規化演算子 N(·)"},
+    "term.winner_take_all": {"en": "winner-take-all", "ja": "勝者総取り"},
+    "term.inhibition_of_return": {"en": "inhibition of return", "ja": "復帰抑制"},
+    "term.class_activation_map": {"en": "class activation map", "ja": "クラス活性化マップ"},
+    "term.grad_cam": {"en": "Grad-CAM", "ja": "Grad-CAM（勾配重み付きクラス活性化マップ）"},
+    "term.softmax": {"en": "softmax function", "ja": "ソフトマックス関数"},
+    "term.sigmoid": {"en": "sigmoid function", "ja": "シグモイド関数"},
+    "term.inverse_temperature": {"en": "inverse temperature", "ja": "逆温度"},
+    "term.temperature": {"en": "temperature", "ja": "温度"},
+    "term.boltzmann": {"en": "Boltzmann distribution", "ja": "ボルツマン分布"},
+    "term.partition_function": {"en": "partition function", "ja": "分配関数"},
+    "term.transfer_learning": {"en": "transfer learning", "ja": "転移学習"},
+    "term.fine_tuning": {"en": "fine-tuning", "ja": "ファインチューニング"},
+    "term.data_augmentation": {"en": "data augmentation", "ja": "データ拡張"},
+    "term.picture_naming": {"en": "picture naming", "ja": "絵画命名"},
+    "term.visual_search": {"en": "visual search", "ja": "視覚探索"},
+    "term.target": {"en": "target", "ja": "標的"},
+    "term.distractor": {"en": "distractor", "ja": "妨害刺激"},
+    "term.set_size": {"en": "set size", "ja": "セットサイズ"},
+    "term.search_slope": {"en": "search slope", "ja": "探索関数の傾き"},
+    "term.reaction_time": {"en": "reaction time", "ja": "反応時間"},
+    "term.serial_self_terminating": {"en": "serial self-terminating search", "ja": "系列的自己打ち切り型探索"},
+}
+"""Course terms (also used by the Japanese tutorials)."""
+
+LABELS: dict[str, dict[str, str]] = {
+    # tasks
+    "task.feature": {"en": "feature", "ja": "特徴探索"},
+    "task.conjunction": {"en": "conjunction", "ja": "結合探索"},
+    "task.spatial": {"en": "spatial configuration", "ja": "空間配置探索"},
+    "task.orientation": {"en": "orientation", "ja": "方位探索"},
+    # target presence
+    "target.True": {"en": "present", "ja": "標的あり"},
+    "target.False": {"en": "absent", "ja": "標的なし"},
+    # data sources (human data sets and models)
+    "source.wolfe2010": {"en": "wolfe2010", "ja": "参加者（Wolfe et al., 2010）"},
+    "source.fit": {"en": "fit", "ja": "特徴統合理論（FIT）"},
+    "source.gs": {"en": "gs", "ja": "誘導探索（GS 2.0）"},
+    "source.cgs": {"en": "cgs", "ja": "競合的誘導探索（CGS）"},
+    "source.saliency": {"en": "saliency", "ja": "顕著性マップによる探索"},
+    "source.softmax": {"en": "softmax", "ja": "ソフトマックス選択による探索"},
+    # statistics methods and ANOVA effects
+    "method.t over subjects": {"en": "t over subjects", "ja": "参加者間の t 分布"},
+    "method.OLS over trials": {"en": "OLS over trials", "ja": "試行単位の最小二乗法"},
+    "method.OLS over cell means": {"en": "OLS over cell means", "ja": "セル平均の最小二乗法"},
+    "effect.set_size": {"en": "set size", "ja": "セットサイズ"},
+    "effect.target_present": {"en": "target presence", "ja": "標的の有無"},
+    "effect.set_size:target_present": {"en": "set size × target presence", "ja": "セットサイズ × 標的の有無"},
+    # table headers
+    "col.source": {"en": "source", "ja": "データ"},
+    "col.subject": {"en": "subject", "ja": "参加者"},
+    "col.task": {"en": "task", "ja": "課題"},
+    "col.set_size": {"en": "set size", "ja": "セットサイズ"},
+    "col.target_present": {"en": "target", "ja": "標的"},
+    "col.slope": {"en": "slope (ms/item)", "ja": "傾き（ms/項目）"},
+    "col.ci_low": {"en": "95% CI low", "ja": "95% CI 下限"},
+    "col.ci_high": {"en": "95% CI high", "ja": "95% CI 上限"},
+    "col.intercept": {"en": "intercept (ms)", "ja": "切片（ms）"},
+    "col.n_subjects": {"en": "observers", "ja": "参加者数"},
+    "col.method": {"en": "CI method", "ja": "CI の算出法"},
+    "col.absent_slope": {"en": "absent slope", "ja": "標的なしの傾き"},
+    "col.present_slope": {"en": "present slope", "ja": "標的ありの傾き"},
+    "col.ratio": {"en": "absent:present", "ja": "なし／あり比"},
+    "col.effect": {"en": "effect", "ja": "効果"},
+    "col.F": {"en": "F", "ja": "F"},
+    "col.df1": {"en": "df1", "ja": "自由度1"},
+    "col.df2": {"en": "df2", "ja": "自由度2"},
+    "col.p": {"en": "p", "ja": "p"},
+    "col.eta_p2": {"en": "ηp²", "ja": "ηp²"},
+    "col.rmse_ms": {"en": "RMSE (ms)", "ja": "RMSE（ms）"},
+    "col.r2": {"en": "R²", "ja": "R²"},
+    "col.n_cells": {"en": "cells", "ja": "セル数"},
+    "col.error_rmse_pct": {"en": "error RMSE (%)", "ja": "誤反応率の RMSE（%）"},
+    "col.chi2": {"en": "χ²", "ja": "χ²"},
+    "col.bic": {"en": "BIC", "ja": "BIC"},
+    "col.n_trials": {"en": "trials", "ja": "試行数"},
+    "col.mean_rt": {"en": "mean RT (ms)", "ja": "平均 RT（ms）"},
+    "col.mean_rt_se": {"en": "SE (ms)", "ja": "標準誤差（ms）"},
+    "col.error_rate": {"en": "error rate", "ja": "誤反応率"},
+    "col.param_base": {"en": "base (ms)", "ja": "基礎時間（ms）"},
+    "col.param_base_sd": {"en": "base SD (ms)", "ja": "基礎時間の SD（ms）"},
+    "col.param_per_item": {"en": "per item (ms/item)", "ja": "1項目あたりの時間（ms/項目）"},
+    "col.param_item_cv": {"en": "item CV", "ja": "項目時間の変動係数"},
+    "col.param_absent_offset": {"en": "absent offset (ms)", "ja": "標的なし反応の追加時間（ms）"},
+    "col.param_p_miss": {"en": "p(miss)", "ja": "見落とし確率"},
+    "col.param_p_guess": {"en": "p(guess present)", "ja": "「あり」推測確率"},
+    # figure labels
+    "axis.set_size": {"en": "Set size (items)", "ja": "セットサイズ（項目数）"},
+    "axis.mean_rt": {"en": "Mean correct RT (ms)", "ja": "平均正反応時間（ms）"},
+    "axis.errors": {"en": "Errors (%)", "ja": "誤反応率（%）"},
+    "legend.source": {"en": "source", "ja": "データ"},
+    "legend.target": {"en": "target", "ja": "標的"},
+}
+"""Labels of data values, table columns and figure axes."""
+
+REPORT: dict[str, dict[str, str]] = {
+    # the report frame (psysim.report.Report)
+    "report.references": {"en": "References and licences", "ja": "引用文献とライセンス"},
+    "report.licence": {"en": "Licence: {licence}", "ja": "ライセンス：{licence}"},
+    "report.run": {"en": "Run", "ja": "実行情報"},
+    "report.made_by": {"en": "Made by psysim on {date}.", "ja": "psysim により {date} に作成。"},
+    "report.more_rows": {"en": "({n} more rows in the CSV file)", "ja": "（残りの {n} 行は CSV ファイルにあります）"},
+    "meta.experiment": {"en": "experiment", "ja": "実験"},
+    "meta.seed": {"en": "seed", "ja": "乱数シード"},
+    "meta.quick": {"en": "quick", "ja": "簡易設定"},
+    "meta.language": {"en": "language", "ja": "言語"},
+    "meta.displays_per_cell": {"en": "simulated displays per cell", "ja": "条件あたりのシミュレーション画面数"},
+    "meta.trimming": {"en": "trimming", "ja": "除外基準"},
+    "trim.rule": {"en": "correct trials with RTs of {lower}-{upper} ms", "ja": "RT が {lower}〜{upper} ms の正反応試行"},
+    "trim.task": {"en": ", {lower}-{upper} ms for the {task} task", "ja": "（{task}課題は {lower}〜{upper} ms）"},
+    "yes": {"en": "yes", "ja": "はい"},
+    "no": {"en": "no", "ja": "いいえ"},
+    # experiment visual-search
+    "vs.title": {"en": "Visual search: Feature Integration Theory and human data", "ja": "視覚探索：特徴統合理論と人間のデータ"},
+    "vs.intro": {
+        "en": (
+            "This report compares Feature Integration Theory (FIT; Treisman & Gelade, 1980) with the visual-search "
+            "data of Wolfe, Palmer and Horowitz (2010): feature, conjunction and spatial-configuration search at set "
+            "sizes 3, 6, 12 and 18. Human statistics use {trim}; error rates use all trials. FIT was fitted to each "
+            "task's group cell means and error rates and then simulated on {n_per_cell} newly generated displays per "
+            "cell (seed {seed})."
+        ),
+        "ja": (
+            "本レポートは，特徴統合理論（FIT; Treisman & Gelade, 1980）を Wolfe, Palmer, & Horowitz（2010）の"
+            "視覚探索データと比較する。課題は特徴探索・結合探索・空間配置探索の3種類，セットサイズは 3, 6, 12, 18 "
+            "である。人間のデータの統計量は，{trim}を対象とし，誤反応率はすべての試行から求めた。FIT は課題ごとに"
+            "条件別の群平均（平均正反応時間と誤反応率）に当てはめ，そのうえで新たに生成した条件あたり {n_per_cell} 枚の"
+            "探索画面でシミュレーションした（乱数シード {seed}）。"
+        ),
+    },
+    "vs.h_slopes": {"en": "Search slopes", "ja": "探索関数の傾き"},
+    "vs.observers": {"en": "Observers", "ja": "参加者"},
+    "vs.model": {"en": "FIT", "ja": "FIT"},
+    "vs.present": {"en": "target-present", "ja": "標的あり"},
+    "vs.absent": {"en": "target-absent", "ja": "標的なし"},
+    "vs.slope_line": {"en": "{who}, {task} search, {presence}: {stat}.", "ja": "{who}・{task}・{presence}：{stat}"},
+    "vs.table_slopes": {"en": "Table 1. Search slopes (ms/item) with 95% CIs.", "ja": "表1　探索関数の傾き（ms/項目）と 95% 信頼区間"},
+    "vs.table_ratios": {
+        "en": "Table 2. Absent:present slope ratios (2 is the signature of serial self-terminating search).",
+        "ja": "表2　標的なし／標的ありの傾きの比（系列的自己打ち切り型探索ではおよそ 2 になる）",
+    },
+    "vs.h_anova": {"en": "Human data: repeated-measures ANOVA", "ja": "人間のデータ：反復測定分散分析"},
+    "vs.anova_line": {"en": "{task}: {effect}, {stat}", "ja": "{task}：{effect}の効果，{stat}"},
+    "vs.h_fit": {"en": "How well FIT fits, and where it misses", "ja": "FIT の当てはまりと，説明できない点"},
+    "vs.fit_line": {
+        "en": "{task} search: {stat} on mean correct RT; error-rate RMSE {err} percentage points.",
+        "ja": "{task}：平均正反応時間で {stat}，誤反応率の RMSE は {err} パーセントポイント。",
+    },
+    "vs.fit_stat": {"en": "RMSE = {rmse} ms, R² = {r2} (n = {n} cells)", "ja": "RMSE = {rmse} ms，R² = {r2}（{n} セル）"},
+    "vs.table_fit": {"en": "Table 3. Fitted FIT parameters and fit statistics per task.", "ja": "表3　課題ごとの FIT の推定パラメータと適合度"},
+    "vs.miss_ratio": {
+        "en": (
+            "In {task} search the observers' absent:present slope ratio is {human} against FIT's {model}: FIT's "
+            "random, self-terminating serial search fixes it near 2."
+        ),
+        "ja": (
+            "{task}では，参加者の標的なし／標的ありの傾きの比が {human} であるのに対し FIT では {model} である。"
+            "FIT のランダムな系列的自己打ち切り型探索では，この比はほぼ 2 に固定される。"
+        ),
+    },
+    "vs.miss_worst": {
+        "en": "The largest miss in mean RT is {diff} ms (observed minus predicted) for {task} search, set size {n}, target {presence}.",
+        "ja": "平均 RT の予測が最も外れたのは{task}・セットサイズ {n}・{presence}の条件で，観測値と予測値の差は {diff} ms であった。",
+    },
+    "vs.miss_errors": {
+        "en": (
+            "Observers' miss rates rise by {rise} percentage points from set size 3 to 18 in the serial tasks; FIT's "
+            "constant miss probability cannot produce that rise, nor the speed-accuracy trade-offs behind it."
+        ),
+        "ja": (
+            "系列的な課題では，参加者の見落とし率がセットサイズ 3 から 18 にかけて {rise} パーセントポイント上昇する。"
+            "FIT の見落とし確率は一定なので，この上昇も，その背後にある速さと正確さのトレードオフも再現できない。"
+        ),
+    },
+    "vs.miss_flat": {
+        "en": (
+            "FIT predicts perfectly flat feature search and gives no account of the RT distributions' shapes; see the "
+            "rt-distributions experiment for models fitted to whole distributions."
+        ),
+        "ja": (
+            "また FIT は特徴探索の傾きを完全に 0 と予測し，RT 分布の形状については何も説明しない。分布全体に"
+            "当てはめたモデルについては rt-distributions 実験を参照されたい。"
+        ),
+    },
+    "vs.fig_rt": {
+        "en": "Figure 1. Mean correct RT by set size (±1 SE over observers for the human data).",
+        "ja": "図1　セットサイズごとの平均正反応時間（人間のデータのエラーバーは参加者間の ±1 標準誤差）",
+    },
+    "vs.fig_err": {
+        "en": "Figure 2. Error rates by set size: misses (present) and false alarms (absent).",
+        "ja": "図2　セットサイズごとの誤反応率：見落とし（標的あり）とフォールスアラーム（標的なし）",
+    },
+    "vs.fig_displays": {
+        "en": "Figure 3. Example displays (target present, set size 12) generated by psysim.",
+        "ja": "図3　psysim が生成した探索画面の例（標的あり，セットサイズ 12）",
+    },
+    "vs.warning": {"en": "{task}: {warning}", "ja": "{task}：{warning}"},
+}
+"""Report texts, one block per experiment (prefix = experiment)."""
+
+CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT}
+"""Every message, by key."""
+
+
+# -- lookup ----------------------------------------------------------------------------------
+def check_lang(lang) -> str:
+    """Return ``lang`` if it is a supported language code, else raise a one-line error."""
+    if lang not in LANGUAGES:
+        raise PsysimError(f"language {lang!r} is not supported; choose one of: {', '.join(LANGUAGES)}")
+    return lang
+
+
+def t(key: str, lang: str = "en", /, **fields) -> str:
+    """The message ``key`` in ``lang``, with ``str.format`` fields filled from ``fields``.
+
+    Raises
+    ------
+    PsysimError
+        For an unknown language or key.
+    """
+    check_lang(lang)
+    try:
+        text = CATALOGUE[key][lang]
+    except KeyError:
+        raise PsysimError(f"message {key!r} is not in the psysim catalogue (psysim/i18n.py)") from None
+    return text.format(**fields) if fields else text
+
+
+def has(key: str) -> bool:
+    """Whether the catalogue has ``key``."""
+    return key in CATALOGUE
+
+
+def label(kind: str, value, lang: str = "en") -> str:
+    """The display label of a data value, e.g. ``label("task", "feature", "ja") == "特徴探索"``.
+
+    Values without a catalogue entry are shown as they are (``str(value)``).
+    """
+    key = f"{kind}.{value}"
+    return t(key, lang) if key in CATALOGUE else str(value)
+
+
+def translator(lang: str):
+    """A one-argument function ``key -> text`` for ``lang`` (``_ = translator("ja")``)."""
+    check_lang(lang)
+
+    def _(key: str, **fields) -> str:
+        return t(key, lang, **fields)
+
+    return _
+
+
+VALUE_COLUMNS = {"source": "source", "task": "task", "target_present": "target", "method": "method", "effect": "effect"}
+"""Columns whose values :func:`translate_table` translates, and the label kind of each."""
+
+
+def translate_table(df, lang: str = "en", columns: bool = True, values: Iterable[str] = tuple(VALUE_COLUMNS)):
+    """A copy of ``df`` with translated values (in ``values`` columns) and headers.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        A result table (slopes, ANOVA, fit statistics, ...).
+    lang : str
+        ``"en"`` or ``"ja"``.
+    columns : bool
+        Translate the column headers (``col.<name>`` entries; others keep their name).
+    values : iterable of str
+        Columns whose values are translated (see :data:`VALUE_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        For display only: translated tables are never written to CSV, so the run folder's
+        data files keep one (English) vocabulary.
+    """
+    check_lang(lang)
+    out = df.copy()
+    for col in values:
+        if col in out.columns:
+            kind = VALUE_COLUMNS.get(col, col)
+            out[col] = [label(kind, v, lang) for v in out[col]]
+    if columns:
+        out.columns = [t(f"col.{c}", lang) if f"col.{c}" in CATALOGUE else c for c in out.columns]
+    return out
+
+
+def plot_labels(lang: str = "en") -> dict:
+    """Labels for :mod:`psysim.plots` figures: every data value and axis text they show.
+
+    The keys are the English strings the plotting functions use; the values their
+    translation. Unknown strings are shown unchanged.
+    """
+    check_lang(lang)
+    out = {}
+    for key, texts in LABELS.items():
+        kind, _, value = key.partition(".")
+        if kind in ("task", "source", "method", "effect"):
+            out[value] = texts[lang]
+        elif kind == "target":
+            out[LABELS[key]["en"]] = texts[lang]
+    out.update(
+        {
+            "Set size (items)": t("axis.set_size", lang),
+            "Mean correct RT (ms)": t("axis.mean_rt", lang),
+            "Errors (%)": t("axis.errors", lang),
+            "source": t("legend.source", lang),
+            "target": t("legend.target", lang),
+        }
+    )
+    return out
+
+
+def trim_text(trim, lang: str = "en") -> str:
+    """A :class:`psysim.stats.TrimRule` in words (``TrimRule.describe`` in ``lang``)."""
+    text = t("trim.rule", lang, lower=f"{trim.lower:g}", upper=f"{trim.upper:g}")
+    for task, hi in trim.upper_by_task.items():
+        task_label = label("task", task, lang) if lang == "en" else label("task", task, lang).removesuffix("探索")
+        text += t("trim.task", lang, lower=f"{trim.lower:g}", upper=f"{hi:g}", task=task_label)
+    return text
+
+
+def catalogue_text(lang: str) -> str:
+    """Every character the catalogue can show in ``lang`` (format fields removed)."""
+    check_lang(lang)
+    fmt = string.Formatter()
+    parts = []
+    for texts in CATALOGUE.values():
+        parts.extend(lit for lit, *_ in fmt.parse(texts[lang]))
+    return "".join(parts)
+
+
+def format_fields(text: str) -> set:
+    """The ``str.format`` field names of a catalogue text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+# -- fonts -----------------------------------------------------------------------------------
+def japanese_font_path() -> Path:
+    """Path of the shipped Japanese font file (IPAexGothic from ``matplotlib-fontja``).
+
+    The package is located without importing it (importing it would change matplotlib's
+    global font settings).
+
+    Raises
+    ------
+    PsysimError
+        If ``matplotlib-fontja`` is not installed.
+    """
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise PsysimError(
+            "Japanese figures need the IPAexGothic font from the matplotlib-fontja package; "
+            "install it with: pip install matplotlib-fontja"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise PsysimError(f"the Japanese font file {path} is missing; reinstall matplotlib-fontja")
+    return path
+
+
+def register_japanese_font() -> str:
+    """Add the Japanese font to matplotlib's font list (once) and return its family name."""
+    from matplotlib import font_manager
+
+    path = japanese_font_path()
+    if not any(Path(f.fname) == path for f in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    return FONT_FAMILY
+
+
+def font_rc(lang: str = "en") -> Mapping[str, object]:
+    """matplotlib rc settings for figures in ``lang`` (empty for English)."""
+    check_lang(lang)
+    if lang == "ja":
+        # concrete family names, not the generic "sans-serif": a Text keeps its family list from
+        # creation, but a generic name is resolved again when the figure is drawn
+        return {"font.family": [register_japanese_font(), "DejaVu Sans"]}
+    return {}
+
+
+@contextlib.contextmanager
+def plot_style(lang: str = "en"):
+    """Context in which new matplotlib figures use the fonts of ``lang``.
+
+    Text objects take their font when they are created, so create the figure inside the
+    context; it may be saved later.
+
+    Examples
+    --------
+    >>> with plot_style("ja"):
+    ...     fig = rt_set_size_plot(cells, labels=plot_labels("ja"))
+    """
+    import matplotlib
+
+    with matplotlib.rc_context(font_rc(lang)):
+        yield
+
+
+def use_language(lang: str = "en") -> None:
+    """Set the figure fonts of ``lang`` globally (for notebooks: ``use_language("ja")``)."""
+    import matplotlib
+
+    matplotlib.rcParams.update(font_rc(lang))
+
+
+def missing_glyphs(text: str, font_path=None) -> set:
+    """Characters of ``text`` (other than whitespace) that the font has no glyph for."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(font_path or japanese_font_path()), lazy=True)
+    cmap = font.getBestCmap()
+    return {ch for ch in set(text) if not ch.isspace() and ord(ch) not in cmap}

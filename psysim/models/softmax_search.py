@@ -1,0 +1,637 @@
+"""Softmax-selection search: attention picks items one at a time from a Boltzmann distribution.
+
+Any **priority map** over a display's items (a number ``a_i`` in [0, 1] per item) drives the
+selection; the inverse temperature ``beta`` says how sharply attention picks the most active
+item (``beta -> inf``: winner-take-all, the most active item first; ``beta = 0``: random,
+unguided serial search).
+
+A trial (following the structure of Competitive Guided Search, Moran, Zehetleitner, Müller &
+Usher 2013, with Luce's choice rule written as a softmax):
+
+1. **Selection.** Among the items not yet inhibited and a **quit unit**, one unit is chosen with
+   probability proportional to its weight: ``exp(beta (a_i - a_min))`` for item ``i`` (the
+   softmax, :mod:`psysim.softmax`; ``a_min`` is the display's least active item, which so
+   weighs 1 like a CGS distractor) and ``w_quit0 + dw_quit * j`` for the quit unit after ``j``
+   identifications (Luce 1959; Moran et al. 2013). Choosing the quit unit ends the search with
+   "absent".
+2. **Identification** of a selected item takes a **dwell time**; identification is perfect:
+   the target ends the search with "present", a distractor is rejected.
+3. **Inhibition of return** multiplies a rejected item's weight by ``1 - ior``: ``ior = 1``
+   (default) removes it for good (perfect memory, as in CGS), ``ior = 0`` is memory-free
+   ("amnesic") search (Horowitz & Wolfe 1998), in which items can be revisited. When no item
+   is left, the search ends with "absent".
+4. **Timing.** The dwell time of one identification is Wald (inverse Gaussian) with mean
+   ``t_item`` ms and coefficient of variation ``item_cv`` (the first-passage time of a
+   diffusion, as in CGS), so ``k`` dwells sum to Wald(``k t_item``, ``k^2 lambda``) with
+   ``lambda = t_item / item_cv^2``. The **non-decision time** is ``t_yes`` or ``t_no`` (ms, by
+   response) plus an exponential component with mean ``res_mean`` ms.
+5. With probability ``m`` a **motor error** executes the other response (and its residual time).
+
+The quitting rule is the CGS quit unit: with ``w_quit0 = dw_quit = 0`` the search is
+exhaustive on target-absent trials; a growing quit weight gives the accelerating quitting
+hazard of CGS.
+
+**CGS is this model with the target-indicator priority map** (``a = 1`` for the target and 0
+for distractors, registered as ``softmax``): the item weights are then ``e^beta`` and 1, i.e.
+CGS with ``w_target = exp(beta)`` (tests/test_softmax_search.py checks this, outcome by
+outcome). Other priority maps (registered as ``softmax-contrast``, ``softmax-gs``,
+``softmax-saliency``) put the model on the displays' features.
+
+Vectorisation. With ``ior = 1`` the order in which items would be selected (ignoring quitting)
+is a Plackett-Luce draw, sampled for all trials at once by Gumbel-top-k; given the order, the
+quit unit's hazard at step ``j`` is ``q_j / (q_j + R_j)`` with ``R_j`` the summed weight of the
+items still in play, which is exactly the competition of step 1 (choosing the quit unit, or
+else the next item in a softmax draw among the rest). The quitting step is then found for all
+trials at once. With ``ior < 1`` a step loop, vectorised over trials, runs up to
+``max_steps_factor * set_size`` steps (a search still running then quits).
+
+The same decomposition gives cell likelihoods without simulating RTs
+(:class:`SoftmaxCellPredictor`): for fixed Gumbel noise, the probability of every outcome
+given the order is computed exactly ("Rao-Blackwellised" over the quitting decisions), and RT
+distributions are exact Wald + exponential mixtures (:func:`psysim.models.cgs.exwald_cdf`).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from psysim.errors import PsysimError
+from psysim.models.base import Param, SearchModel, register
+
+PRIORITY_MAPS: dict = {}
+"""Name -> function ``(cell, spec, displays) -> (n_displays, set_size)`` priorities in [0, 1]."""
+
+
+def priority_map(name: str):
+    """Decorator: register a priority-map function under ``name``."""
+
+    def deco(fn):
+        PRIORITY_MAPS[name] = fn
+        return fn
+
+    return deco
+
+
+@priority_map("target")
+def target_priority(cell: dict, spec, displays) -> np.ndarray:
+    """1 for the target, 0 for every distractor: an observer who knows what to look for.
+
+    With this map ``beta`` alone sets the guidance: the target's Luce weight relative to a
+    distractor is ``exp(beta)`` (CGS's ``w_target``).
+    """
+    return np.asarray(cell["is_target"], dtype=float)
+
+
+@priority_map("contrast")
+def contrast_priority(cell: dict, spec, displays) -> np.ndarray:
+    """Plain bottom-up feature contrast: the Guided Search 2.0 bottom-up map, no top-down set.
+
+    Mean over the colour and orientation dimensions of the local share of differing items
+    (:func:`psysim.models.guided_search.activation_maps` with ``w_bu = 1, w_td = 0``, radius 0.25
+    field units), so it lies in [0, 1]. Shape is no guiding feature: the 2-vs-5 task is flat.
+    """
+    from psysim.models.guided_search import activation_maps
+
+    return activation_maps(cell["x"], cell["y"], cell["colour"], cell["orientation"], spec.target.colour,
+                           spec.target.orientation, 1.0, 0.0, 0.25) / 2.0
+
+
+@priority_map("gs")
+def gs_priority(cell: dict, spec, displays) -> np.ndarray:
+    """Guided Search 2.0 activations (Wolfe 1994), noise-free, bottom-up plus top-down.
+
+    :func:`psysim.models.guided_search.activation_maps` with ``w_bu = w_td = 1`` and radius 0.25,
+    divided by 4 (two dimensions, each at most 2) so that it lies in [0, 1].
+    """
+    from psysim.models.guided_search import activation_maps
+
+    return activation_maps(cell["x"], cell["y"], cell["colour"], cell["orientation"], spec.target.colour,
+                           spec.target.orientation, 1.0, 1.0, 0.25) / 4.0
+
+
+SALIENCY_IMAGE_SIZE = 128
+"""Pixels of the rendered display for the saliency priority map."""
+
+
+@priority_map("saliency")
+def saliency_priority(cell: dict, spec, displays) -> np.ndarray:
+    """Itti, Koch & Niebur (1998) saliency at the items.
+
+    Each display is rendered at :data:`SALIENCY_IMAGE_SIZE` px, its saliency map computed
+    (:class:`psysim.saliency.IttiKoch`), upsampled to the image, and read as the maximum within
+    half an item size of each item centre; values are divided by the display's largest map
+    value (saliency maps are defined up to scale, and IK normalise per image), so they lie in
+    [0, 1].
+    """
+    from psysim.displays import render
+    from psysim.saliency import IttiKoch
+    from psysim.saliency.model import upsample
+
+    size = SALIENCY_IMAGE_SIZE
+    ids = cell["display_id"]
+    images = render(displays, ids, size=size)
+    res = IttiKoch().compute(images)
+    sal = upsample(res.saliency, res.image_shape, 2**res.level)  # (n, size, size)
+    sal = np.asarray(sal, float)
+    top = sal.reshape(len(ids), -1).max(axis=1)
+    top = np.where(top > 0, top, 1.0)
+    r = max(1, int(round(0.5 * displays.stimulus_set.geometry.item_size * size)))
+    xs = np.clip(np.rint(cell["x"] * size).astype(int), 0, size - 1)
+    ys = np.clip(np.rint(cell["y"] * size).astype(int), 0, size - 1)
+    best = np.zeros(xs.shape)
+    n_idx = np.arange(len(ids))[:, None]
+    for dy in range(-r, r + 1):  # a (2r+1)^2 window, vectorised over displays and items
+        for dx in range(-r, r + 1):
+            if dx * dx + dy * dy > r * r:
+                continue
+            v = sal[n_idx, np.clip(ys + dy, 0, size - 1), np.clip(xs + dx, 0, size - 1)]
+            best = np.maximum(best, v)
+    return best / top[:, None]
+
+
+# one cache per DisplaySet object (weak: it goes when the DisplaySet goes): priorities are a
+# pure function of the items, and some maps (saliency) are expensive
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def item_priorities(displays, priority: str, display_ids=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Priorities of every item of some displays, padded to the largest set size.
+
+    Parameters
+    ----------
+    displays : DisplaySet
+    priority : str or callable
+        A name in :data:`PRIORITY_MAPS`, or a function ``(cell, spec, displays) -> array``.
+    display_ids : array_like, optional
+        Which displays, in this order (default: all).
+
+    Returns
+    -------
+    priorities : ndarray (n, max_set_size)
+        ``-inf`` where a display has no item.
+    is_target : ndarray of bool (n, max_set_size)
+    set_size : ndarray of int (n,)
+    """
+    fn = PRIORITY_MAPS.get(priority) if isinstance(priority, str) else priority
+    if fn is None:
+        raise PsysimError(f"unknown priority map {priority!r}; known: {', '.join(PRIORITY_MAPS)}")
+    table = displays.displays
+    ids = table["display_id"].to_numpy() if display_ids is None else np.asarray(display_ids)
+    info = table.set_index("display_id")
+    missing = ~np.isin(ids, info.index.to_numpy())
+    if missing.any():
+        raise PsysimError(f"softmax search: display_id {ids[missing][0]} is not in the DisplaySet")
+    store = _CACHE.setdefault(displays, {}) if isinstance(priority, str) else {}
+    sizes = info.loc[ids, "set_size"].to_numpy(dtype=np.int64)
+    tasks = info.loc[ids, "task"].to_numpy()
+    nmax = int(sizes.max()) if len(ids) else 0
+    pri = np.full((len(ids), nmax), -np.inf)
+    tgt = np.zeros((len(ids), nmax), dtype=bool)
+    for task, n in sorted(set(zip(tasks, sizes))):
+        sel = np.flatnonzero((tasks == task) & (sizes == n))
+        want = ids[sel]
+        key = (priority, task, int(n))
+        got = store.get(key)
+        if got is None or not np.isin(want, got[0]).all():
+            cell_ids = np.unique(np.concatenate([want, got[0]])) if got is not None else np.unique(want)
+            got = _compute_cell(displays, fn, task, int(n), cell_ids)
+            store[key] = got
+        pos = np.searchsorted(got[0], want)
+        pri[sel, :n] = got[1][pos]
+        tgt[sel, :n] = got[2][pos]
+    return pri, tgt, sizes
+
+
+def _compute_cell(displays, fn, task, n, cell_ids):
+    it = displays.items[displays.items["display_id"].isin(cell_ids)].sort_values(["display_id", "item"])
+    shape = (len(cell_ids), n)
+    if len(it) != shape[0] * n:
+        raise PsysimError(f"softmax search: displays of task {task!r}, set size {n} do not all have {n} items")
+    cell = {"display_id": cell_ids}
+    for col in ("x", "y", "orientation", "colour", "shape", "is_target"):
+        cell[col] = it[col].to_numpy().reshape(shape)
+    a = np.asarray(fn(cell, displays.stimulus_set.task(task), displays), dtype=float)
+    if a.shape != shape:
+        raise PsysimError(f"priority map returned shape {a.shape}, expected {shape}")
+    if not np.isfinite(a).all():
+        raise PsysimError(f"priority map gave non-finite values for task {task!r}, set size {n}")
+    return cell_ids, a, cell["is_target"].astype(bool)
+
+
+# -- the selection process ------------------------------------------------------------------
+def _log_weights(a: np.ndarray, beta: float) -> np.ndarray:
+    """Item log-weights ``beta (a - min a)`` per display: the least active item weighs 1.
+
+    Measuring priorities from the display's least active item puts the quit unit on a fixed
+    scale (as CGS's distractors weigh 1), so that raising ``beta`` sharpens the competition
+    among items without also silencing the quit unit. For the target map (distractors 0) this
+    is CGS exactly. ``-inf`` padding stays ``-inf``; at ``beta = inf`` the least active items
+    weigh 1 and the others ``inf``.
+    """
+    fin = np.isfinite(a)
+    amin = np.min(np.where(fin, a, np.inf), axis=-1, keepdims=True)
+    amin = np.where(np.isfinite(amin), amin, 0.0)
+    d = np.where(fin, a - amin, 0.0)
+    with np.errstate(invalid="ignore"):
+        return np.where(a == -np.inf, -np.inf, np.where(d == 0, 0.0, beta * d))
+
+
+def _log_quit(w_quit0: float, dw_quit: float, steps: int) -> np.ndarray:
+    with np.errstate(divide="ignore"):
+        return np.log(w_quit0 + dw_quit * np.arange(steps, dtype=float))
+
+
+def ordered_weights(a: np.ndarray, is_t: np.ndarray, beta: float, g: np.ndarray):
+    """Plackett-Luce selection orders from fixed Gumbel noise ``g``; log-weights along them.
+
+    Returns
+    -------
+    lw_ord : ndarray (n, k)
+        Log-weights ``beta a`` of the items in selection order (``-inf`` padding last).
+    rank : ndarray of int (n,)
+        Position of the target in the order (``k`` when there is none).
+    """
+    from psysim.softmax.sampling import _keys
+
+    lw = _log_weights(a, beta)
+    b = np.asarray(float(beta))
+    primary, secondary = _keys(a, b, g)
+    order = np.lexsort((-secondary, -primary), axis=-1)
+    lw_ord = np.take_along_axis(lw, order, -1)
+    t_ord = np.take_along_axis(is_t, order, -1)
+    k = a.shape[1]
+    rank = np.where(t_ord.any(axis=1), t_ord.argmax(axis=1), k)
+    return lw_ord, rank
+
+
+def remaining_log_weight(lw_ord: np.ndarray) -> np.ndarray:
+    """``R_j = log sum_{i >= j} exp(lw_ord[i])`` for ``j = 0..k`` (``R_k = -inf``)."""
+    n, _ = lw_ord.shape
+    rev = np.logaddexp.accumulate(lw_ord[:, ::-1], axis=1)[:, ::-1]
+    return np.concatenate([rev, np.full((n, 1), -np.inf)], axis=1)
+
+
+def quit_hazards(lw_ord: np.ndarray, w_quit0: float, dw_quit: float, log_r: np.ndarray | None = None) -> np.ndarray:
+    """Hazard of quitting at each step ``j = 0..k``, given the selection order.
+
+    ``h_j = q_j / (q_j + R_j)`` with ``q_j = w_quit0 + dw_quit j`` and ``R_j`` the summed
+    weight of the items from position ``j`` on; ``h_j = 1`` when no item is left.
+    """
+    log_r = remaining_log_weight(lw_ord) if log_r is None else log_r
+    n, k1 = log_r.shape
+    log_q = np.broadcast_to(_log_quit(w_quit0, dw_quit, k1), (n, k1))
+    with np.errstate(invalid="ignore"):
+        h = expit(log_q - log_r)
+    return np.where(log_r == -np.inf, 1.0, np.where(log_q == -np.inf, 0.0, h))
+
+
+def outcome_probabilities(a, is_t, beta, w_quit0, dw_quit, g):
+    """Probabilities of how the search ends, averaged over displays and fixed Gumbel draws.
+
+    Parameters
+    ----------
+    a, is_t : ndarray (n, k)
+        Priorities and target flags of ``n`` displays of one cell (repeat rows for more draws).
+    beta, w_quit0, dw_quit : float
+    g : ndarray (n, k)
+        Standard Gumbel noise (common random numbers: the same at every call).
+
+    Returns
+    -------
+    p_found, p_quit : ndarray (k + 1,)
+        ``p_found[j]``: the target is selected after ``j`` rejections (``j + 1`` dwells);
+        ``p_quit[j]``: the search quits after ``j`` dwells. Given each order the
+        probabilities are exact; only the orders are sampled.
+    """
+    lw_ord, rank = ordered_weights(a, is_t, beta, g)
+    return _outcomes_from_order(lw_ord, rank, w_quit0, dw_quit)
+
+
+def _outcomes_from_order(lw_ord, rank, w_quit0, dw_quit, log_r=None):
+    n, k = lw_ord.shape
+    h = quit_hazards(lw_ord, w_quit0, dw_quit, log_r)
+    with np.errstate(divide="ignore"):
+        log_surv = np.concatenate([np.zeros((n, 1)), np.cumsum(np.log1p(-np.minimum(h, 1.0)), axis=1)[:, :-1]], axis=1)
+    surv = np.exp(log_surv)  # P(still searching at the start of step j)
+    j = np.arange(k + 1)
+    quit = surv * h * (j[None, :] <= rank[:, None])
+    found = np.zeros((n, k + 1))
+    has = rank < k
+    rows = np.flatnonzero(has)
+    found[rows, rank[has]] = surv[rows, rank[has]] * (1.0 - h[rows, rank[has]])
+    return found.mean(axis=0), quit.mean(axis=0)
+
+
+class SoftmaxSearch(SearchModel):
+    """Softmax-selection search over a priority map (see the module docstring).
+
+    The registered subclasses differ only in :attr:`priority`: ``softmax`` (target indicator;
+    CGS), ``softmax-contrast``, ``softmax-gs``, ``softmax-saliency``. :func:`softmax_model`
+    makes a class for any other priority function.
+    """
+
+    name = "softmax-base"
+    priority: ClassVar = "target"
+    needs_items = True
+    citation = (
+        "Luce, R. D. (1959). Individual choice behavior. Wiley. Moran, R., Zehetleitner, M., "
+        "Müller, H. J., & Usher, M. (2013). Competitive guided search: Meeting the challenge of "
+        "benchmark RT distributions. Journal of Vision, 13(8):24."
+    )
+    parameters = (
+        Param("beta", 2.0, 0.0, np.inf, "1/priority", "inverse temperature of the selection softmax"),
+        Param("w_quit0", 0.0, 0.0, 100.0, "", "Luce weight of the quit unit at the start of a trial"),
+        Param("dw_quit", 0.15, 0.0, 1000.0, "", "growth of the quit weight per identification"),
+        Param("ior", 1.0, 0.0, 1.0, "", "inhibition of return: 1 removes rejected items, 0 keeps them"),
+        Param("t_item", 60.0, 1.0, 2000.0, "ms", "mean dwell (identification) time per selected item"),
+        Param("item_cv", 0.6, 0.05, 5.0, "", "coefficient of variation of one dwell time (Wald)"),
+        Param("t_yes", 420.0, 50.0, 3000.0, "ms", "non-decision time constant of 'present' responses"),
+        Param("t_no", 420.0, 50.0, 3000.0, "ms", "non-decision time constant of 'absent' responses"),
+        Param("res_mean", 80.0, 1.0, 3000.0, "ms", "mean of the exponential non-decision component"),
+        Param("m", 0.01, 0.0, 0.3, "", "probability of a motor error (the other response)"),
+    )
+    fit_fixed = {"w_quit0": 0.0, "ior": 1.0}
+    fit_bounds = {"beta": (0.0, 40.0)}
+    max_steps_factor: ClassVar[int] = 10
+    """With ``ior < 1``: a search quits after ``max_steps_factor * set_size`` dwells."""
+
+    # -- simulation -------------------------------------------------------------------------
+    def _simulate(self, design: pd.DataFrame, rng: np.random.Generator, displays) -> dict:
+        p = self.params
+        a, is_t, n = item_priorities(displays, self.priority, design["display_id"].to_numpy())
+        present = design["target_present"].to_numpy(bool)
+        if (is_t.any(axis=1) != present).any():
+            raise PsysimError("softmax search: the design's target_present disagrees with the displays' items")
+        size, k = a.shape
+        from psysim.softmax.sampling import gumbel
+
+        # random numbers, drawn for every trial in a fixed order
+        g = gumbel(rng, (size, k))
+        u_quit = rng.random((size, k + 1))
+        u_motor = rng.random(size)
+        resid = rng.standard_exponential(size)
+        if p["ior"] >= 1.0:
+            lw_ord, rank = ordered_weights(a, is_t, p["beta"], g)
+            h = quit_hazards(lw_ord, p["w_quit0"], p["dw_quit"])
+            quits = u_quit < h
+            j_quit = quits.argmax(axis=1)  # h = 1 once no item is left, so a quit always exists
+            found = rank < j_quit
+            n_att = np.where(found, rank + 1, j_quit)
+        else:
+            found, n_att = self._step_loop(a, is_t, n, rng)
+        response = found ^ (u_motor < p["m"])
+        mean1 = p["t_item"]
+        shape1 = p["t_item"] / p["item_cv"] ** 2
+        search = np.zeros(size)
+        some = n_att > 0
+        if some.any():
+            kk = n_att[some].astype(float)
+            search[some] = rng.wald(kk * mean1, kk * kk * shape1)
+        rt = search + np.where(response, p["t_yes"], p["t_no"]) + resid * p["res_mean"]
+        return {"response": response, "rt": rt, "n_attended": n_att, "found": found}
+
+    def _step_loop(self, a, is_t, n, rng):
+        """Selection with imperfect inhibition of return, one step at a time for all trials."""
+        p = self.params
+        size, k = a.shape
+        lw = _log_weights(a, p["beta"])
+        with np.errstate(divide="ignore"):
+            damp = np.log1p(-p["ior"]) if p["ior"] < 1 else -np.inf
+        found = np.zeros(size, dtype=bool)
+        n_att = np.zeros(size, dtype=np.int64)
+        live = np.ones(size, dtype=bool)
+        max_steps = self.max_steps_factor * n
+        step = 0
+        rows_all = np.arange(size)
+        while live.any():
+            rows = rows_all[live]
+            u = rng.random(len(rows))
+            with np.errstate(divide="ignore"):
+                lq = np.log(p["w_quit0"] + p["dw_quit"] * step) * np.ones(len(rows))
+            logits = np.concatenate([lw[rows], lq[:, None]], axis=1)
+            all_dead = np.all(logits == -np.inf, axis=1)
+            logits[all_dead, -1] = 0.0  # nothing left to select: quit
+            mx = logits.max(axis=1, keepdims=True)
+            w = np.exp(logits - mx)
+            c = np.cumsum(w, axis=1)
+            pick = (u[:, None] * c[:, -1:] < c).argmax(axis=1)
+            quit = (pick == k) | (step >= max_steps[rows])
+            pick_item = np.minimum(pick, k - 1)
+            hit = ~quit & is_t[rows, pick_item]
+            n_att[rows[~quit]] += 1
+            found[rows[hit]] = True
+            rej = rows[~quit & ~hit]
+            lw[rej, pick_item[~quit & ~hit]] += damp
+            live[rows[quit | hit]] = False
+            step += 1
+        return found, n_att
+
+    # -- exact outcome probabilities and RT distributions ---------------------------------------
+    def rt_distribution(self, p_found, p_quit, target_present: bool, t_ms):
+        """Probability correct and the defective CDF of correct RTs from outcome probabilities.
+
+        ``p_found``/``p_quit`` as returned by :func:`outcome_probabilities`; the RT of an
+        outcome with ``j`` dwells is a Wald(``j t_item``, ``j^2 lambda``) plus the non-decision
+        time, integrated exactly by :func:`psysim.models.cgs.exwald_cdf`.
+        """
+        from psysim.models.cgs import exwald_cdf
+
+        p = self.params
+        t = np.atleast_1d(np.asarray(t_ms, dtype=float))
+        j = np.arange(len(p_found))
+        if target_present:
+            weights = np.concatenate((p_found * (1 - p["m"]), p_quit * p["m"]))
+            ids = np.concatenate((j + 1, j))
+            shift = p["t_yes"]
+        else:
+            weights, ids, shift = p_quit * (1 - p["m"]), j, p["t_no"]
+        keep = weights > 1e-12
+        if not keep.any():
+            return 0.0, np.zeros_like(t)
+        weights, ids = weights[keep], ids[keep].astype(float)
+        mean1 = p["t_item"] / 1000.0
+        shape1 = mean1 / p["item_cv"] ** 2
+        s = (t - shift)[:, None] / 1000.0
+        cdf = exwald_cdf(s, ids * mean1, ids * ids * shape1, 1000.0 / p["res_mean"])
+        return float(weights.sum()), cdf @ weights
+
+
+@register
+class SoftmaxTargetSearch(SoftmaxSearch):
+    """Softmax search on the target-indicator map: CGS with ``w_target = exp(beta)``.
+
+    Distractors are exchangeable here, so the outcome probabilities are exact without
+    sampling (:meth:`outcomes`) and :meth:`correct_cdf` gives the exact RT distribution of a
+    cell; :func:`psysim.fitting.quantile_fit.fit_quantiles` then uses the exact likelihood.
+    """
+
+    name = "softmax"
+    priority = "target"
+
+    def outcomes(self, set_size: int, target_present: bool):
+        """Exact ``(p_found, p_quit)`` (CGS's Luce recursion with ``w_target = e^beta``)."""
+        from psysim.models.cgs import outcome_probabilities as cgs_outcomes
+
+        p = self.params
+        if p["ior"] < 1:
+            raise PsysimError("softmax: exact outcome probabilities need ior = 1 (perfect inhibition of return)")
+        b = p["beta"]
+        if np.isinf(b):  # the target wins every competition it enters, the quit unit included
+            pf = np.zeros(int(set_size) + 1)
+            pq = np.zeros(int(set_size) + 1)
+            if target_present:
+                pf[0] = 1.0
+                return pf, pq
+            w_target = 0.0
+        else:
+            w_target = float(np.exp(b))
+        return cgs_outcomes(set_size, target_present, w_target, p["dw_quit"], p["w_quit0"])
+
+    def correct_cdf(self, set_size: int, target_present: bool, t_ms):
+        """Exact probability correct and defective CDF of correct RTs (ms) in one cell."""
+        pf, pq = self.outcomes(set_size, target_present)
+        return self.rt_distribution(pf, pq, target_present, t_ms)
+
+
+def softmax_model(priority, name: str | None = None, register_it: bool = False) -> type[SoftmaxSearch]:
+    """A softmax-search class for a priority map (a registered name or a function).
+
+    ``priority(cell, spec, displays)`` receives a dict of ``(n_displays, set_size)`` item arrays
+    (``x, y, colour, orientation, shape, is_target`` and ``display_id``), the task's
+    :class:`~psysim.displays.TaskSpec` and the DisplaySet, and returns priorities in [0, 1].
+    """
+    label = priority if isinstance(priority, str) else getattr(priority, "__name__", "custom")
+    cls = type(f"SoftmaxSearch_{label}", (SoftmaxSearch,), {
+        "name": name or f"softmax-{label}", "priority": priority if isinstance(priority, str) else staticmethod(priority),
+        "__doc__": f"Softmax-selection search on the {label!r} priority map.",
+    })
+    return register(cls) if register_it else cls
+
+
+SoftmaxContrastSearch = softmax_model("contrast", register_it=True)
+SoftmaxGSSearch = softmax_model("gs", register_it=True)
+SoftmaxSaliencySearch = softmax_model("saliency", register_it=True)
+
+
+# -- cell likelihoods for fitting --------------------------------------------------------------
+class SoftmaxCellPredictor:
+    """Quantile-bin and error probabilities of the softmax model for fixed cells and displays.
+
+    The same interface as :class:`psysim.fitting.quantile_fit.CellPredictor`
+    (``probabilities(model, edges)``) but without simulating RTs: selection orders are drawn
+    once per ``beta`` from fixed Gumbel noise (``n_draws`` per display) and cached, outcome
+    probabilities given the orders are exact, and RT distributions are exact mixtures. The
+    likelihood is therefore smooth in every parameter except ``beta`` (piecewise constant in
+    ``beta``, with steps that shrink as ``n_displays * n_draws`` grows). For the target map,
+    whose distractors are exchangeable, the exact outcome probabilities are used instead.
+
+    Parameters
+    ----------
+    model_cls : type of SoftmaxSearch
+    cells : pandas.DataFrame
+        ``task, set_size, target_present`` rows.
+    n_displays : int
+        Displays generated per cell.
+    n_draws : int
+        Gumbel draws (selection orders) per display.
+    seed : int
+        Seed of the displays and of the noise.
+    displays : DisplaySet, optional
+        Use these displays instead of generating new ones.
+    """
+
+    def __init__(self, model_cls, cells: pd.DataFrame, n_displays: int = 200, n_draws: int = 8, seed=0, displays=None):
+        from psysim.displays import make_displays
+
+        self.model_cls = model_cls
+        self.cells = cells[["task", "set_size", "target_present"]].reset_index(drop=True)
+        self.exact = hasattr(model_cls, "outcomes")
+        rng = np.random.default_rng(seed)
+        if displays is None:
+            tasks = list(pd.unique(self.cells["task"]))
+            sizes = sorted(int(s) for s in self.cells["set_size"].unique())
+            displays = make_displays(tasks, sizes, n_per_cell=int(n_displays), seed=rng.integers(2**32))
+        self.displays = displays
+        self._cell_data = []
+        if not self.exact:
+            from psysim.softmax.sampling import gumbel
+
+            d = displays.displays
+            for task, n, tp in self.cells.itertuples(index=False, name=None):
+                ids = d.loc[(d["task"] == task) & (d["set_size"] == n) & (d["target_present"] == tp), "display_id"].to_numpy()
+                if len(ids) == 0:
+                    raise PsysimError(f"softmax predictor: no displays for cell {task}, {n}, {'present' if tp else 'absent'}")
+                a, t, _ = item_priorities(displays, model_cls.priority, ids)
+                a = np.repeat(a[:, : int(n)], n_draws, axis=0)
+                t = np.repeat(t[:, : int(n)], n_draws, axis=0)
+                self._cell_data.append((a, t, gumbel(rng, a.shape)))
+        self._orders: dict = {}
+
+    def _ordered(self, beta: float):
+        key = float(beta)
+        if key not in self._orders:
+            if len(self._orders) > 64:
+                self._orders.clear()
+            self._orders[key] = [
+                (lw, r, remaining_log_weight(lw)) for lw, r in (ordered_weights(a, t, beta, g) for a, t, g in self._cell_data)
+            ]
+        return self._orders[key]
+
+    def outcomes(self, model):
+        """``[(p_found, p_quit), ...]`` per cell."""
+        p = model.params
+        if p["ior"] < 1:
+            raise PsysimError("softmax predictor: exact outcome probabilities need ior = 1")
+        if self.exact:
+            return [model.outcomes(int(n), bool(tp)) for _, n, tp in self.cells.itertuples(index=False, name=None)]
+        return [_outcomes_from_order(lw, r, p["w_quit0"], p["dw_quit"], lr) for lw, r, lr in self._ordered(p["beta"])]
+
+    def probabilities(self, model, edges: np.ndarray) -> np.ndarray:
+        """(cells, n_edges) probabilities: correct RTs between consecutive ``edges``, then errors.
+
+        ``edges`` (ms) are those of :func:`psysim.fitting.quantile_fit._edges`: the trimming
+        bounds around the quantiles. The data hold no correct RTs outside the trimming window,
+        so the probabilities are conditioned on a trial not being such an outlier (renormalised,
+        as in :class:`psysim.fitting.quantile_fit.CellPredictor`). Edges that are only the
+        quantiles (no trimming bounds) are taken as ``[0, quantiles..., inf]``.
+        """
+        from psysim.stats.descriptive import QUANTILES
+
+        edges = np.asarray(edges, float)
+        if edges.shape[1] == len(QUANTILES):
+            edges = np.column_stack([np.zeros(len(edges)), edges, np.full(len(edges), np.inf)])
+        fin = np.where(np.isfinite(edges), edges, 1e9)
+        p = model.params
+        # all cells' mixture components at once: weights, dwell counts, non-decision constant
+        comps = []
+        for (pf, pq), tp in zip(self.outcomes(model), self.cells["target_present"]):
+            j = np.arange(len(pf))
+            if tp:
+                comps.append((np.concatenate((pf * (1 - p["m"]), pq * p["m"])), np.concatenate((j + 1, j)), p["t_yes"]))
+            else:
+                comps.append((pq * (1 - p["m"]), j, p["t_no"]))
+        width = max(len(w) for w, _, _ in comps)
+        w = np.zeros((len(comps), width))
+        ids = np.zeros((len(comps), width))
+        for i, (wi, ji, _) in enumerate(comps):
+            w[i, : len(wi)] = wi
+            ids[i, : len(ji)] = ji
+        shift = np.array([c[2] for c in comps])
+        from psysim.models.cgs import exwald_cdf
+
+        mean1 = p["t_item"] / 1000.0
+        shape1 = mean1 / p["item_cv"] ** 2
+        s = (fin - shift[:, None])[:, :, None] / 1000.0  # (cells, edges, 1), seconds
+        cdf = exwald_cdf(s, (ids * mean1)[:, None, :], (ids * ids * shape1)[:, None, :], 1000.0 / p["res_mean"])
+        cdf = (cdf * w[:, None, :]).sum(axis=2)
+        out = np.zeros((len(self.cells), edges.shape[1]))
+        out[:, :-1] = np.diff(cdf, axis=1)
+        out[:, -1] = 1.0 - w.sum(axis=1)
+        out = np.clip(out, 0.0, None)
+        tot = out.sum(axis=1, keepdims=True)
+        return out / np.where(tot > 0, tot, 1.0)

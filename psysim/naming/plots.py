@@ -1,0 +1,179 @@
+"""Figures of the picture-naming experiment (tables in, matplotlib figures out; no statistics)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _plt():
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+_FALLBACK = "IPAexGothic"  # Japanese font of the optional matplotlib-fontja package
+
+
+def _families() -> list:
+    """Font families for figures: the default sans-serif, then a Japanese font when
+    matplotlib-fontja is installed (matplotlib falls back glyph by glyph, version >= 3.6)."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    fams = ["DejaVu Sans"]
+    try:
+        saved = mpl.rcParams["font.family"]
+        import matplotlib_fontja  # noqa: F401  (registers the font file)
+
+        mpl.rcParams["font.family"] = saved  # importing it changes the global default; undo
+    except ImportError:
+        pass
+    if any(f.name == _FALLBACK for f in font_manager.fontManager.ttflist):
+        fams.append(_FALLBACK)
+    return fams
+
+
+def _font_chars() -> set:
+    from matplotlib import font_manager, ft2font
+
+    chars = set()
+    for fam in _families():
+        try:
+            chars |= set(ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties(family=fam), fallback_to_default=False)).get_charmap())
+        except Exception:  # a family without a usable file
+            continue
+    return chars
+
+
+def label(name: str, item, chars=None) -> str:
+    """The name if the figure fonts can draw every character, else ``item ID`` (names in
+    scripts no installed font covers are still in items.csv)."""
+    chars = _font_chars() if chars is None else chars
+    return name if all(ord(c) in chars or c.isspace() for c in str(name)) else f"item {item}"
+
+
+def fonts():
+    """Context manager: figure fonts with the Japanese fallback when available."""
+    import matplotlib.pyplot as plt
+
+    return plt.rc_context({"font.family": _families()})
+
+
+def entropy_latency_plot(items: pd.DataFrame, x: str = "entropy", y: str = "human_rt"):
+    """Model entropy (bits) against human naming latency (ms), one panel per backbone x regime,
+    with an OLS line and its 95 % band (seaborn ``regplot``)."""
+    import seaborn as sns
+
+    plt = _plt()
+    groups = list(items.groupby(["backbone", "regime"], sort=False))
+    fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 3.8), squeeze=False, sharey=True)
+    for ax, ((bb, reg), d) in zip(axes[0], groups):
+        d = d[[x, y]].dropna()
+        sns.regplot(data=d, x=x, y=y, ax=ax, scatter_kws={"s": 12, "alpha": 0.6}, line_kws={"color": "C3"})
+        r = np.corrcoef(d[x], d[y])[0, 1] if len(d) > 2 else np.nan
+        ax.set_title(f"{bb}, {reg} (r = {r:.2f}, n = {len(d)})", fontsize=10)
+        ax.set_xlabel("model entropy (bits)")
+        ax.set_ylabel("human naming latency (ms)" if ax is axes[0][0] else "")
+    fig.tight_layout()
+    return fig
+
+
+def regime_plot(items: pd.DataFrame, measures=("accuracy", "top5", "p_correct", "entropy")):
+    """Per-item naming scores of each backbone x regime (box plots over items)."""
+    import seaborn as sns
+
+    plt = _plt()
+    d = items.assign(network=items["backbone"] + "\n" + items["regime"])
+    fig, axes = plt.subplots(1, len(measures), figsize=(3.2 * len(measures), 3.4))
+    for ax, m in zip(np.atleast_1d(axes), measures):
+        sns.boxplot(data=d, x="network", y=m, ax=ax, color="0.85", fliersize=0)
+        sns.stripplot(data=d, x="network", y=m, ax=ax, size=2, alpha=0.4, color="C0")
+        ax.set_xlabel("")
+        ax.set_title(m + (" (bits)" if m == "entropy" else ""), fontsize=10)
+        ax.set_ylabel("")
+    fig.tight_layout()
+    return fig
+
+
+def confusion_plot(pictures, items: pd.DataFrame, n: int = 6):
+    """The ``n`` pictures with the lowest probability of the right name, each beside the first
+    picture of the name the network preferred."""
+    plt = _plt()
+    worst = items.nsmallest(n, "p_correct")
+    chars = _font_chars()
+    items_of = dict(zip(pictures.table["name"], pictures.table["item"]))
+    first_of = {}
+    for i, name in enumerate(pictures.table["name"]):
+        first_of.setdefault(name, i)
+    with fonts():
+        return _confusion(plt, pictures, worst, chars, items_of, first_of)
+
+
+def _confusion(plt, pictures, worst, chars, items_of, first_of):
+    fig, axes = plt.subplots(2, len(worst), figsize=(2.0 * len(worst), 4.4), squeeze=False)
+    for j, (_, r) in enumerate(worst.iterrows()):
+        a, b = axes[0][j], axes[1][j]
+        a.imshow(pictures.images[int(r["picture"])].permute(1, 2, 0).numpy())
+        a.set_title(f"{label(r['name'], r['item'], chars)}\np = {r['p_correct']:.2f}", fontsize=9)
+        conf = pictures.names[int(r["confused_index"])]
+        b.imshow(pictures.images[first_of[conf]].permute(1, 2, 0).numpy())
+        b.set_title(f"said: {label(conf, items_of[conf], chars)}\np = {r['p_confused']:.2f}", fontsize=9)
+        a.axis("off")
+        b.axis("off")
+    fig.suptitle("top: picture and p(right name); bottom: the name preferred instead", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def cam_plot(images, maps, titles):
+    """Pictures with their class activation maps overlaid."""
+    plt = _plt()
+    n = len(images)
+    with fonts():
+        fig, axes = plt.subplots(1, n, figsize=(2.0 * n, 2.4), squeeze=False)
+        for ax, im, m, t in zip(axes[0], images, maps, titles):
+            ax.imshow(im.permute(1, 2, 0).numpy())
+            ax.imshow(m.numpy(), cmap="jet", alpha=0.45, extent=(-0.5, im.shape[-1] - 0.5, im.shape[-2] - 0.5, -0.5))
+            ax.set_title(t, fontsize=9)
+            ax.axis("off")
+        fig.tight_layout()
+    return fig
+
+
+def colour_plot(items: pd.DataFrame, measure: str = "entropy", human: str = "human_rt"):
+    """Line drawing vs colour picture of the same items: the model's measure and the human
+    latency, one line per item."""
+    plt = _plt()
+    groups = list(items.groupby(["backbone", "regime"], sort=False))
+    fig, axes = plt.subplots(1, len(groups) + 1, figsize=(3.2 * (len(groups) + 1), 3.4), squeeze=False)
+    panels = [(f"{bb}, {reg}", d, measure) for (bb, reg), d in groups] + [("people", groups[0][1], human)]
+    for ax, (title, d, m) in zip(axes[0], panels):
+        w = d[d["version"].isin(["line", "colour"])].pivot_table(index="item", columns="version", values=m).dropna()
+        for _, r in w.iterrows():
+            ax.plot([0, 1], [r["line"], r["colour"]], color="0.6", lw=0.7)
+        ax.plot([0, 1], [w["line"].mean(), w["colour"].mean()], color="C3", lw=2.5, marker="o")
+        ax.set_xticks([0, 1], ["line", "colour"])
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel("naming latency (ms)" if m == human else f"model {m}")
+    fig.tight_layout()
+    return fig
+
+
+def temperature_split_plot(splits: pd.DataFrame):
+    """Chosen temperatures and out-of-sample R² gains over the random half splits."""
+    plt = _plt()
+    groups = list(splits.groupby(["backbone", "regime"], sort=False))
+    fig, axes = plt.subplots(2, len(groups), figsize=(3.6 * len(groups), 5.0), squeeze=False)
+    for j, ((bb, reg), d) in enumerate(groups):
+        axes[0][j].hist(np.log10(d["T"]), bins=20, color="C0")
+        axes[0][j].set_xlabel("log10 T chosen on the fitting half")
+        axes[0][j].set_title(f"{bb}, {reg}", fontsize=10)
+        axes[1][j].hist(d["delta_r2_test"], bins=20, color="C2")
+        axes[1][j].axvline(0, color="k", lw=1)
+        axes[1][j].set_xlabel("R² gain from entropy, test half")
+    fig.tight_layout()
+    return fig

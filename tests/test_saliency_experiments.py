@@ -1,0 +1,64 @@
+"""The saliency experiments end to end (tiny settings) and the EToCVD loader."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from psysim.resources import data_dir
+from psysim.runs import execute, get_experiment
+
+
+def _data():
+    try:
+        return data_dir(required=False)
+    except Exception:  # PSYSIM_DATA set to a missing folder
+        return None
+
+
+DATA = _data()
+HAS_ETOCVD = DATA is not None and (DATA / "fixations" / "etocvd" / "stimuli").is_dir()
+HAS_WOLFE = DATA is not None and (DATA / "search").is_dir()
+
+
+@pytest.mark.skipif(not HAS_ETOCVD, reason="EToCVD data folder not available")
+def test_etocvd_loader_thresholds_jpeg_fixations():
+    from psysim.data.fixations import etocvd_names, load_etocvd_image
+
+    names = etocvd_names()
+    assert len(names) == 101
+    d = load_etocvd_image("apples")
+    assert d.image.shape == (536, 810, 3) and d.fixations.shape == (536, 810)
+    assert d.fixations.dtype == bool and 0 < d.fixations.sum() < 1000  # points, not JPEG halos
+    assert 0 <= d.density.min() and d.density.max() <= 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_ETOCVD, reason="EToCVD data folder not available")
+def test_saliency_fixations_experiment(tmp_path):
+    out = execute(get_experiment("saliency-fixations"), out=tmp_path / "run", seed=1, quick=True,
+                  options={"n_images": "3", "n_boot": "50"})
+    m = pd.read_csv(out / "metrics.csv")
+    assert list(m.columns) == ["model", "metric", "mean", "ci_low", "ci_high"]
+    assert set(m["model"]) == {"itti-koch", "centre-bias", "uniform"} and len(m) == 24
+    assert (m["ci_low"] <= m["mean"] + 1e-12).all() and (m["mean"] <= m["ci_high"] + 1e-12).all()
+    uni = m[m["model"] == "uniform"].set_index("metric")["mean"]
+    assert uni["auc_judd"] == pytest.approx(0.5) and uni["nss"] == pytest.approx(0.0)
+    html = (out / "report.html").read_text()
+    assert "loses to" in html or "no metric" in html
+    assert json.loads((out / "metadata.json").read_text())["n_images"] == 3
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAS_WOLFE, reason="data folder not available")
+def test_saliency_popout_experiment(tmp_path):
+    out = execute(get_experiment("saliency-popout"), out=tmp_path / "run", seed=2, quick=True, options={"n_per_cell": "2"})
+    rates = pd.read_csv(out / "first_fixation.csv")
+    assert set(rates["task"]) == {"feature", "orientation", "conjunction", "spatial"}
+    assert rates["first_fixation_rate"].between(0, 1).all()
+    orient = rates[rates["task"] == "orientation"]["first_fixation_rate"]
+    assert np.mean(orient) >= 0.75
+    slopes = pd.read_csv(out / "slopes.csv")
+    assert {"wolfe2010", "saliency"} <= set(slopes["source"])
+    assert "first fixation lands on the target" in (out / "report.html").read_text()

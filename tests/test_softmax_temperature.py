@@ -1,0 +1,43 @@
+"""Pure parts of the softmax-temperature experiment: the order table and the beta grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from psysim.experiments.softmax_temperature import _from_z, _to_z, beta_grid, bic_table, order_table
+
+
+def _fits():
+    rows = [("feature", "group", 5.0, 4.5, 5.5), ("conjunction", "group", 1.0, 0.5, 1.4), ("spatial", "group", 0.6, 0.5, 0.7)]
+    rows += [("feature", str(i), 4.0 + i, 0, 0) for i in range(3)]
+    rows += [("conjunction", str(i), 1.0 + i, 0, 0) for i in range(3)]
+    rows += [("spatial", str(i), 0.5 + i, 0, 0) for i in range(3)]
+    f = pd.DataFrame(rows, columns=["task", "subject", "beta", "ci_low", "ci_high"])
+    f["priority"] = "target"
+    f["bic"] = np.arange(len(f), dtype=float)
+    return f
+
+
+def test_order_table():
+    o = order_table(_fits()).set_index("comparison")
+    assert o.loc["feature > conjunction", "group_higher"] and o.loc["feature > conjunction", "group_cis_separate"]
+    assert o.loc["conjunction > spatial", "group_higher"] and not o.loc["conjunction > spatial", "group_cis_separate"]
+    # observers: feature 4, 5, 6 vs conjunction 1, 2, 3 -> every pair ordered
+    assert o.loc["feature > conjunction", "prob_superiority"] == 1.0
+    assert o.loc["conjunction > spatial", "prob_superiority"] == pytest.approx(6 / 9)
+
+
+def test_bic_table_marks_the_best_map():
+    f = pd.concat([_fits(), _fits().assign(priority="gs", bic=lambda d: d["bic"] - 1)])
+    b = bic_table(f)
+    assert (b.loc[b["priority"] == "gs", "best"]).all()
+    assert np.allclose(b.loc[b["priority"] == "target", "delta_bic"], 1.0)
+
+
+def test_grid_and_parameter_transforms():
+    g = beta_grid(10)
+    assert g[0] == 0 and g[-1] == pytest.approx(40) and len(g) == 10 and np.all(np.diff(g) > 0)
+    v = {"dw_quit": 0.3, "t_item": 40.0, "item_cv": 0.8, "t_yes": 300.0, "t_no": 350.0, "res_mean": 100.0, "m": 0.01}
+    back = _from_z(_to_z(v))
+    assert back == pytest.approx(v)
