@@ -22,10 +22,11 @@ Run:  psysim run rt-distributions [--quick] [--seed N] [--out DIR]
       [--set models=cgs,fit,gs] [--set processes=2]
   or  python -m psysim.experiments.rt_distributions --quick
 
-Cost: the full run fits 3 models x (28 observers + 28 leave-one-out groups). Estimated from
-measured per-evaluation costs (not run end to end yet): about 90 CPU-minutes, i.e. 45-60 min
-with 2 processes on an idle 2-core machine; Guided Search, fitted by simulation, dominates.
-``--quick`` fits the first 2 observers of each task with small settings (a few minutes).
+Cost: the full run fits 3 models x (28 observers + 28 leave-one-out groups) and 3 recovery
+fits. Measured once (2026-11-27, 2 processes, machine shared with other work, load 5-8 on 2
+cores): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
+about 10-12 min on an idle 2-core machine. ``--quick`` fits the first 2 observers of each task
+with small settings (about a minute).
 """
 
 from __future__ import annotations
@@ -174,6 +175,8 @@ def run(ctx):
                          "ceiling_rmse_ms": noise_ceiling_rmse(held, others)})
     loo = pd.DataFrame(loo_rows)
     heldout = loo.groupby(["model", "task"], as_index=False)[["rmse_ms", "ceiling_rmse_ms"]].mean()
+    # held-out observers with a defined model RMSE (NaN: no predicted correct RT in the window)
+    heldout["n_heldout"] = loo.groupby(["model", "task"])["rmse_ms"].count().to_numpy()
     ctx.write_table(loo, "heldout_by_subject.csv")
     ctx.write_table(heldout, "heldout.csv")
 

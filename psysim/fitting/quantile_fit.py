@@ -662,6 +662,8 @@ def quantile_rmse(observed: pd.DataFrame, predicted: pd.DataFrame, pred_prefix: 
     if m.empty:
         raise PsysimError("quantile_rmse: no cells in common")
     d = m[list(QUANTILE_COLUMNS)].to_numpy(float) - m[[f"_p_{c}" for c in QUANTILE_COLUMNS]].to_numpy(float)
+    if not np.isfinite(d).any():
+        return float("nan")  # the model predicts no correct RT inside the window in any cell
     return float(math.sqrt(np.nanmean(d**2)))
 
 
