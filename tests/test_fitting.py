@@ -65,3 +65,11 @@ def test_bound_warning():
     s2 = s.assign(mean_rt=s.mean_rt - 1000)  # intercept below the lower bound of 150 ms
     res2 = fit_cell_means(start, s2, free=("base", "per_item"))
     assert any("'base' ended at its bound" in w for w in res2.warnings)
+
+
+def test_fit_result_pickles_for_worker_processes():
+    import pickle
+
+    res = fit_cell_means(get_model("fit"), _summary_from(get_model("fit")), free=("base",))
+    again = pickle.loads(pickle.dumps(res))
+    assert again.params == res.params and again.bic == res.bic

@@ -89,6 +89,10 @@ class FitResult:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
         object.__setattr__(self, "free", tuple(self.free))
 
+    def __reduce__(self):
+        # the read-only params mapping cannot be pickled; travel as JSON (worker processes)
+        return (FitResult.from_json, (self.to_json(),))
+
     @property
     def k(self) -> int:
         return len(self.free)
