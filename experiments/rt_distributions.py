@@ -98,12 +98,12 @@ def _run_jobs(jobs, processes: int, desc: str):
     from tqdm.auto import tqdm
 
     if processes <= 1:
-        out = [_fit_job(j) for j in tqdm(jobs, desc=desc)]
+        out = [_fit_job(j) for j in tqdm(jobs, desc=desc, disable=None)]
     else:
         from multiprocessing import get_context
 
         with get_context("spawn").Pool(processes) as pool:
-            out = list(tqdm(pool.imap(_fit_job, jobs, chunksize=1), total=len(jobs), desc=desc))
+            out = list(tqdm(pool.imap(_fit_job, jobs, chunksize=1), total=len(jobs), desc=desc, disable=None))
     return [FitResult.from_json(text) for text in out]
 
 

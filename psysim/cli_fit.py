@@ -96,7 +96,7 @@ def cmd_fit(args) -> int:
     results = []
     exact = hasattr(type(model), "correct_cdf")
     steps = args.local if exact else args.maxiter  # progress steps per seed
-    with tqdm(total=len(runs) * len(seeds) * steps, desc=f"fit {model.name}",
+    with tqdm(total=len(runs) * len(seeds) * steps, desc=f"fit {model.name}", disable=None,
               unit="local search" if exact else "gen") as bar:
         for task, subject in runs:
             bar.set_postfix_str(f"{task} {subject}")
