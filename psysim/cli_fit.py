@@ -10,24 +10,14 @@ interrupted command leaves no half-written output.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 
 from psysim.errors import PsysimError
+from psysim.executor import positive_int
 
 DATASETS = ("wolfe2010",)
-
-
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {v}")
-    return v
 
 
 def add_parser(sub):
@@ -37,17 +27,17 @@ def add_parser(sub):
     p.add_argument("--task", action="append", default=None, help="task to fit (repeatable; default all)")
     p.add_argument("--subject", action="append", default=None, help="subject id within the task (repeatable; default all)")
     p.add_argument("--out", type=Path, default=None, help="folder for fit_*.json and fits.csv (default fits-MODEL)")
-    p.add_argument("--seeds", type=_positive, default=3, help="differential-evolution seeds per fit (default 3)")
-    p.add_argument("--starts", type=_positive, default=512,
+    p.add_argument("--seeds", type=positive_int, default=3, help="differential-evolution seeds per fit (default 3)")
+    p.add_argument("--starts", type=positive_int, default=512,
                    help="exact likelihoods (CGS): Sobol starting points per seed (default 512)")
-    p.add_argument("--local", type=_positive, default=8,
+    p.add_argument("--local", type=positive_int, default=8,
                    help="exact likelihoods (CGS): local L-BFGS-B searches per seed from good, spread-out starts (default 8)")
-    p.add_argument("--maxiter", type=_positive, default=60,
+    p.add_argument("--maxiter", type=positive_int, default=60,
                    help="simulated likelihoods: differential-evolution generations per seed (default 60)")
-    p.add_argument("--popsize", type=_positive, default=8,
+    p.add_argument("--popsize", type=positive_int, default=8,
                    help="simulated likelihoods: population size multiplier (default 8)")
     p.add_argument("--no-polish", action="store_true", help="skip the final local polish")
-    p.add_argument("--n-sim", type=_positive, default=2000, help="simulated trials per cell for models without an exact likelihood")
+    p.add_argument("--n-sim", type=positive_int, default=2000, help="simulated trials per cell for models without an exact likelihood")
     p.set_defaults(func=cmd_fit)
 
 

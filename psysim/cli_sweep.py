@@ -11,7 +11,7 @@ from psysim.errors import PsysimError
 
 def add_parser(sub):
     from psysim.cli_core import _seed
-    from psysim.executor import _positive_int, add_executor_arguments
+    from psysim.executor import add_executor_arguments, positive_int
 
     p = sub.add_parser(
         "sweep",
@@ -29,9 +29,9 @@ def add_parser(sub):
     p.add_argument("--task", action="append", default=None, metavar="T",
                    help="task(s) to simulate (repeat or comma-separate); default: the grid's, else feature,conjunction,spatial")
     p.add_argument("--seed", type=_seed, default=0, help="root seed (default 0)")
-    p.add_argument("--n-per-cell", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--n-per-cell", type=positive_int, default=None, metavar="N",
                    help="trials per task x set size x presence cell (default: the grid's n_per_cell)")
-    p.add_argument("--chunk-size", type=_positive_int, default=None, metavar="K",
+    p.add_argument("--chunk-size", type=positive_int, default=None, metavar="K",
                    help="grid points per scheduled task (default: automatic)")
     p.add_argument("--force", action="store_true", help="replace an existing output folder and discard an interrupted run")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -326,7 +326,7 @@ def make_executor(kind: str = "auto", workers: int | None = None, scheduler: str
 
 def add_executor_arguments(parser) -> None:
     """Add ``--workers``, ``--scheduler`` and ``--executor`` to an argparse (sub)parser."""
-    parser.add_argument("--workers", type=_positive_int, default=None, metavar="N",
+    parser.add_argument("--workers", type=positive_int, default=None, metavar="N",
                         help="run on N local workers (a Dask LocalCluster; processes without Dask)")
     parser.add_argument("--scheduler", default=None, metavar="ADDRESS",
                         help="join a running Dask scheduler, e.g. tcp://node12:8786 (see docs/CLUSTER.md)")
@@ -351,7 +351,8 @@ def executor_from_options(options: dict) -> Executor:
     return make_executor(str(options.get("executor", "auto")), workers, options.get("scheduler"))
 
 
-def _positive_int(text: str) -> int:
+def positive_int(text: str) -> int:
+    """argparse type for counts (workers, seeds, trials): a whole number of at least 1."""
     import argparse
 
     try:

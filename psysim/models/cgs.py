@@ -276,6 +276,27 @@ def correct_cdf_batch(params: dict, set_sizes, target_present, t_ms):
     return pc, cdf
 
 
+def correct_mixture(p_found, p_quit, params, target_present: bool):
+    """The correct responses of one cell as a mixture over identification counts.
+
+    ``p_found[j]`` / ``p_quit[j]``: probability that search finds the target / quits after
+    ``j`` rejections. A correct "yes" is a found target without motor error (``j + 1``
+    identifications) or a quit followed by a motor error (``j``); a correct "no" is a quit
+    without motor error (Moran et al. 2013). Returns the weights, identification counts and
+    the non-decision time (``t_yes`` or ``t_no``) of the components with weight > 1e-12.
+    """
+    j = np.arange(len(p_found))
+    m = params["m"]
+    if target_present:
+        weights = np.concatenate((p_found * (1 - m), p_quit * m))
+        ids = np.concatenate((j + 1, j))
+        shift = params["t_yes"]
+    else:
+        weights, ids, shift = p_quit * (1 - m), j, params["t_no"]
+    keep = weights > 1e-12
+    return weights[keep], ids[keep].astype(float), shift
+
+
 @register
 class CompetitiveGuidedSearch(SearchModel):
     """Competitive Guided Search (Moran, Zehetleitner, Müller & Usher 2013).
@@ -372,18 +393,8 @@ class CompetitiveGuidedSearch(SearchModel):
     # -- exact predictions ------------------------------------------------------------------
     def _mixture(self, set_size: int, target_present: bool):
         """Weights, identification counts and residual constant of the correct responses."""
-        p = self.params
         pf, pq = self.outcomes(set_size, target_present)
-        j = np.arange(len(pf))
-        if target_present:
-            # correct = "yes": found without motor error, or quit followed by a motor error
-            weights = np.concatenate((pf * (1 - p["m"]), pq * p["m"]))
-            ids = np.concatenate((j + 1, j))
-            shift = p["t_yes"]
-        else:
-            weights, ids, shift = pq * (1 - p["m"]), j, p["t_no"]
-        keep = weights > 1e-12
-        return weights[keep], ids[keep].astype(float), shift
+        return correct_mixture(pf, pq, self.params, target_present)
 
     def correct_cdf(self, set_size: int, target_present: bool, t_ms) -> tuple[float, np.ndarray]:
         """Exact probability of a correct response and CDF of correct RTs in one cell.

@@ -439,21 +439,13 @@ class SoftmaxSearch(SearchModel):
         outcome with ``j`` dwells is a Wald(``j t_item``, ``j^2 lambda``) plus the non-decision
         time, integrated exactly by :func:`psysim.models.cgs.exwald_cdf`.
         """
-        from psysim.models.cgs import exwald_cdf
+        from psysim.models.cgs import correct_mixture, exwald_cdf
 
         p = self.params
         t = np.atleast_1d(np.asarray(t_ms, dtype=float))
-        j = np.arange(len(p_found))
-        if target_present:
-            weights = np.concatenate((p_found * (1 - p["m"]), p_quit * p["m"]))
-            ids = np.concatenate((j + 1, j))
-            shift = p["t_yes"]
-        else:
-            weights, ids, shift = p_quit * (1 - p["m"]), j, p["t_no"]
-        keep = weights > 1e-12
-        if not keep.any():
+        weights, ids, shift = correct_mixture(p_found, p_quit, p, target_present)
+        if not len(weights):
             return 0.0, np.zeros_like(t)
-        weights, ids = weights[keep], ids[keep].astype(float)
         mean1 = p["t_item"] / 1000.0
         shape1 = mean1 / p["item_cv"] ** 2
         s = (t - shift)[:, None] / 1000.0
