@@ -5,6 +5,12 @@ The Itti, Koch & Niebur (1998) model is run on psysim's search displays: colour 
 conjunction search (red vertical among green vertical and red horizontal) and spatial
 configuration search (2 among 5s), at set sizes 3, 6, 12 and 18.
 
+Two variants of the model run on the same displays: the paper's (``saliency``: one map per
+centre-surround difference ``|X(c) - X(s)|``) and the variant with on- and off-centre intensity
+and colour cells kept apart (``saliency-onoff``, ``IttiKoch(on_off=True)``, after Frintrop 2005):
+with ``|R - G|`` a red and a green bar excite the same map, so the paper's model has no map in
+which a red singleton among green bars stands alone.
+
 1. For every target-present display: the target's saliency rank among the items (1 = most
    salient) and whether the first winner-take-all fixation lands on the target (the item
    nearest the saliency-map maximum).
@@ -33,13 +39,15 @@ DESCRIPTION = "Itti-Koch saliency on feature, conjunction and spatial search dis
 TASKS = ("feature", "orientation", "conjunction", "spatial")
 HUMAN_TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
+VARIANTS = {"saliency": False, "saliency-onoff": True}
+"""Search-model name -> ``on_off`` of its IttiKoch model."""
 
 
-def target_table(displays, size: int = RENDER_SIZE) -> pd.DataFrame:
+def target_table(displays, size: int = RENDER_SIZE, on_off: bool = False) -> pd.DataFrame:
     """Per target-present display: target saliency rank and whether the first fixation hits it."""
-    sal = item_saliency(displays, size)
+    sal = item_saliency(displays, size, on_off=on_off)
     items = displays.items.assign(saliency=sal.to_numpy())
-    ids, maps = display_maps(displays, size)
+    ids, maps = display_maps(displays, size, on_off=on_off)
     flat = maps.reshape(len(ids), -1).argmax(axis=1)
     my, mx = np.divmod(flat, maps.shape[2])
     # the WTA winner of the map, in unit-square display coordinates (map pixel j = image px 16 j)
@@ -64,16 +72,25 @@ def run(ctx):
     n_per_cell = ctx.option("n_per_cell", 8 if ctx.quick else 40, int)
     with ctx.timer("saliency"):
         displays = make_displays(TASKS, SET_SIZES, n_per_cell, seed=ctx.seed_for("displays"))
-        targets = target_table(displays)
+        targets = pd.concat(
+            [target_table(displays, on_off=on_off).assign(model=name) for name, on_off in VARIANTS.items()],
+            ignore_index=True,
+        )
+        targets = targets[["model"] + [c for c in targets.columns if c != "model"]]
     rates = (
-        targets.groupby(["task", "set_size"])
+        targets.groupby(["model", "task", "set_size"])
         .agg(first_fixation_rate=("first_fixation_on_target", "mean"), mean_rank=("target_rank", "mean"),
              rank1_rate=("target_rank", lambda r: float((r == 1).mean())), n=("display_id", "size"))
         .reset_index()
     )
-    by_task = targets.groupby("task")["first_fixation_on_target"].agg(["mean", "size"]).reindex(TASKS)
+    by_task = {
+        name: g.groupby("task")["first_fixation_on_target"].agg(["mean", "size"]).reindex(TASKS)
+        for name, g in targets.groupby("model", sort=False)
+    }
     with ctx.timer("search model"):
-        trials = get_model("saliency").simulate(displays, seed=ctx.seed_for("simulate"))
+        trials = pd.concat(
+            [get_model(name).simulate(displays, seed=ctx.seed_for("simulate")) for name in VARIANTS], ignore_index=True
+        )
     ctx.use_dataset("wolfe2010")
     human = load_wolfe2010_summary()
     human = human[human["task"].isin(HUMAN_TASKS)]
@@ -99,17 +116,22 @@ def run(ctx):
     r = Report("Saliency pop-out: the Itti-Koch model on search displays")
     r.text(
         f"{n_per_cell} displays per task x set size x target presence, rendered at {RENDER_SIZE} px; "
-        "saliency maps from the Itti, Koch & Niebur (1998) model (psysim.saliency.IttiKoch). "
+        "saliency maps from the Itti, Koch & Niebur (1998) model (psysim.saliency.IttiKoch), as the paper "
+        "defines it ('saliency') and with on- and off-centre intensity and colour maps kept apart "
+        "('saliency-onoff', Frintrop 2005; a deviation from the paper). "
         "The first fixation is the winner-take-all winner (the map maximum), assigned to the nearest item."
     )
     r.heading("First fixation on the target")
-    lines = [
-        f"{task}: the first fixation lands on the target on {100 * row['mean']:.0f}% of {int(row['size'])} target-present displays"
-        for task, row in by_task.iterrows()
-    ]
-    r.bullets(lines)
+    for name, tab in by_task.items():
+        r.text(f"Model '{name}':")
+        r.bullets(
+            [
+                f"{task}: the first fixation lands on the target on {100 * row['mean']:.0f}% of {int(row['size'])} target-present displays"
+                for task, row in tab.iterrows()
+            ]
+        )
     r.text(_verdict(by_task))
-    r.table(rates, caption="First-fixation rate, mean target rank and rate of rank 1 by task and set size", digits=2)
+    r.table(rates, caption="First-fixation rate, mean target rank and rate of rank 1 by model, task and set size", digits=2)
     r.figure(figs["first_fixation.png"], "First-fixation rate and mean target saliency rank by set size")
     r.heading("Search slopes implied by the WTA order")
     r.text(
@@ -120,7 +142,8 @@ def run(ctx):
     r.bullets(_slope_lines(slopes))
     r.table(slopes, caption="Search slopes (ms/item) with 95% CIs", digits=1)
     r.figure(figs["slopes.png"], "Search slopes: model vs. human observers")
-    r.figure(figs["examples.png"], "Example displays, saliency maps and the first five WTA fixations")
+    r.figure(figs["examples.png"], "Example displays with the first five WTA fixations (paper's model), and the saliency maps of both variants")
+    r.cite("Frintrop, S. (2005). VOCUS: A visual attention system for object detection and goal-directed search. LNAI 3899. Springer.")
     r.cite("Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.")
     from psysim.data import WOLFE2010
 
@@ -129,21 +152,25 @@ def run(ctx):
 
 
 def _verdict(by_task: pd.DataFrame) -> str:
-    f = by_task["mean"]
     parts = []
-    for task, what in (("feature", "colour singleton (feature task)"), ("orientation", "orientation singleton")):
-        word = "nearly always" if f[task] >= 0.9 else "often but not nearly always" if f[task] >= 0.6 else "not reliably"
-        parts.append(f"The {what} is {word} the first fixation ({100 * f[task]:.0f}%).")
-    parts.append(
-        f"A conjunction target is first on {100 * f['conjunction']:.0f}% of displays "
-        f"and a spatial-configuration target on {100 * f['spatial']:.0f}%."
-    )
-    if f["feature"] < 0.9:
+    for name, tab in by_task.items():
+        f = tab["mean"]
+        words = []
+        for task, what in (("feature", "colour singleton (feature task)"), ("orientation", "orientation singleton")):
+            word = "nearly always" if f[task] >= 0.9 else "often but not nearly always" if f[task] >= 0.6 else "not reliably"
+            words.append(f"the {what} is {word} the first fixation ({100 * f[task]:.0f}%)")
         parts.append(
-            "The colour singleton is weaker than the orientation singleton because, on a black "
-            "background, every coloured bar is itself a strong red-green contrast; the red target "
-            "differs from the green distractors only in the sign and size of R-G, so the colour "
-            "map has many competing peaks and N(.) suppresses it."
+            f"In '{name}', {words[0]} and {words[1]}; a conjunction target is first on "
+            f"{100 * f['conjunction']:.0f}% of displays and a spatial-configuration target on {100 * f['spatial']:.0f}%."
+        )
+    paper = by_task.get("saliency")
+    if paper is not None and paper["mean"]["feature"] < 0.9:
+        parts.append(
+            "In the paper's model the colour singleton is weaker than the orientation singleton: on a "
+            "black background every coloured bar is itself a strong red-green contrast, and |R-G| "
+            "responds to the red target and the green distractors alike (differing only in size), so "
+            "the colour map has as many peaks as items and N(.) suppresses it. Kept apart, the red-on "
+            "map holds the target alone and N(.) promotes it."
         )
     return " ".join(parts)
 
@@ -152,18 +179,19 @@ def _slope_lines(slopes: pd.DataFrame) -> list[str]:
     """Model vs human slope per task and presence, in words (from the slopes table)."""
     s = slopes.set_index(["source", "task", "target_present"])
     lines = []
-    for task in HUMAN_TASKS:
-        for present in (True, False):
-            try:
-                m, h = s.loc[("saliency", task, present)], s.loc[("wolfe2010", task, present)]
-            except KeyError:
-                continue
-            inside = h["ci_low"] <= m["slope"] <= h["ci_high"]
-            word = "within" if inside else "above" if m["slope"] > h["ci_high"] else "below"
-            lines.append(
-                f"{task}, target {'present' if present else 'absent'}: model {m['slope']:.1f} ms/item, "
-                f"human {h['slope']:.1f} [{h['ci_low']:.1f}, {h['ci_high']:.1f}]: the model is {word} the human CI"
-            )
+    for name in VARIANTS:
+        for task in HUMAN_TASKS:
+            for present in (True, False):
+                try:
+                    m, h = s.loc[(name, task, present)], s.loc[("wolfe2010", task, present)]
+                except KeyError:
+                    continue
+                inside = h["ci_low"] <= m["slope"] <= h["ci_high"]
+                word = "within" if inside else "above" if m["slope"] > h["ci_high"] else "below"
+                lines.append(
+                    f"{name}, {task}, target {'present' if present else 'absent'}: model {m['slope']:.1f} ms/item, "
+                    f"human {h['slope']:.1f} [{h['ci_low']:.1f}, {h['ci_high']:.1f}]: the model is {word} the human CI"
+                )
     lines.append(
         "With the default quitting rule (threshold 0) target-absent search is exhaustive on every task, "
         "so the model predicts a steep absent slope even for feature search, where observers are flat: "
@@ -176,12 +204,15 @@ def _rates_figure(rates: pd.DataFrame):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
-    for task, g in rates.groupby("task"):
-        axes[0].plot(g["set_size"], 100 * g["first_fixation_rate"], marker="o", label=task)
-        axes[1].plot(g["set_size"], g["mean_rank"], marker="o", label=task)
+    colours = dict(zip(TASKS, plt.rcParams["axes.prop_cycle"].by_key()["color"]))
+    for (model, task), g in rates.groupby(["model", "task"]):
+        style = dict(marker="o", color=colours.get(task), ls="-" if model == "saliency" else "--")
+        label = f"{task} ({'paper' if model == 'saliency' else 'on/off'})"
+        axes[0].plot(g["set_size"], 100 * g["first_fixation_rate"], **style)
+        axes[1].plot(g["set_size"], g["mean_rank"], label=label, **style)
     axes[0].set(xlabel="Set size", ylabel="First fixation on target (%)", ylim=(-5, 105))
     axes[1].set(xlabel="Set size", ylabel="Mean target saliency rank")
-    axes[1].legend(frameon=False)
+    axes[1].legend(frameon=False, fontsize=7, loc="upper left")
     fig.tight_layout()
     return fig
 
@@ -193,10 +224,12 @@ def _slopes_figure(slopes: pd.DataFrame):
     for ax, present in zip(axes, (True, False)):
         s = slopes[slopes["target_present"] == present]
         tasks = [t for t in TASKS if t in set(s["task"])]
-        for k, src in enumerate(sorted(s["source"].unique())):
+        sources = sorted(s["source"].unique())
+        w = 0.8 / len(sources)
+        for k, src in enumerate(sources):
             g = s[s["source"] == src].set_index("task").reindex(tasks)
-            x = np.arange(len(tasks)) + (k - 0.5) * 0.35
-            ax.bar(x, g["slope"], width=0.35, label=src)
+            x = np.arange(len(tasks)) + (k - (len(sources) - 1) / 2) * w
+            ax.bar(x, g["slope"], width=w, label=src)
             ax.errorbar(x, g["slope"], yerr=[g["slope"] - g["ci_low"], g["ci_high"] - g["slope"]], fmt="none", color="k")
         ax.set_xticks(np.arange(len(tasks)), tasks)
         ax.set_title("target present" if present else "target absent")
@@ -212,7 +245,7 @@ def _example_figure(seed):
     from psysim.saliency import IttiKoch
     from psysim.saliency.wta import scanpath
 
-    fig, axes = plt.subplots(2, len(TASKS), figsize=(3 * len(TASKS), 6))
+    fig, axes = plt.subplots(3, len(TASKS), figsize=(3 * len(TASKS), 9))
     ds = make_displays(TASKS, 12, 1, seed=seed, target_present=(True,))
     size = RENDER_SIZE
     for k, task in enumerate(TASKS):
@@ -226,6 +259,9 @@ def _example_figure(seed):
             axes[0, k].text(x + 6, y - 6, str(i + 1), color="white", fontsize=9)
         axes[0, k].set_title(task)
         axes[1, k].imshow(res.upsampled(), cmap="inferno")
+        axes[1, k].set_title("saliency (paper)", fontsize=9)
+        axes[2, k].imshow(IttiKoch(on_off=True).compute(img).upsampled(), cmap="inferno")
+        axes[2, k].set_title("saliency (on/off cells)", fontsize=9)
         for ax in axes[:, k]:
             ax.axis("off")
     fig.tight_layout()

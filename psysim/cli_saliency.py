@@ -34,6 +34,11 @@ def add_parser(sub):
         default="maxnorm",
         help="N(.) of Itti et al. 1998 (default) or the iterative DoG of Itti & Koch 2001",
     )
+    p.add_argument(
+        "--on-off",
+        action="store_true",
+        help="keep on- and off-centre intensity/colour maps apart (Frintrop 2005; not in the 1998 paper)",
+    )
     p.set_defaults(func=main)
 
 
@@ -71,7 +76,7 @@ def main(args) -> int:
         raise PsysimError(f"two input images share the name {dup[0]!r}; their outputs would overwrite each other")
     if args.out.exists() and not args.out.is_dir():
         raise PsysimError(f"--out {args.out}: exists and is not a folder")
-    model = IttiKoch(normalization=args.normalization)
+    model = IttiKoch(normalization=args.normalization, on_off=args.on_off)
     results = []
     for path in args.images:  # read and compute everything first: nothing written on error
         rgb = load_image(path)

@@ -32,6 +32,15 @@ def test_writes_map_overlay_and_scanpath(tmp_path, capsys):
     )
 
 
+def test_on_off_flag_selects_the_variant(tmp_path):
+    from psysim.saliency import IttiKoch, load_image
+
+    _image(tmp_path / "a.png")
+    assert main(["saliency", str(tmp_path / "a.png"), "--out", str(tmp_path / "o"), "--on-off"]) == 0
+    expected = IttiKoch(on_off=True).saliency_map(load_image(tmp_path / "a.png"))
+    np.testing.assert_allclose(np.load(tmp_path / "o" / "a_saliency.npy"), expected, rtol=1e-6)
+
+
 def test_bad_image_is_one_line_and_writes_nothing(tmp_path, capsys):
     _image(tmp_path / "good.png")
     data = (tmp_path / "good.png").read_bytes()

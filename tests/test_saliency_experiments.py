@@ -56,9 +56,12 @@ def test_saliency_popout_experiment(tmp_path):
     out = execute(get_experiment("saliency-popout"), out=tmp_path / "run", seed=2, quick=True, options={"n_per_cell": "2"})
     rates = pd.read_csv(out / "first_fixation.csv")
     assert set(rates["task"]) == {"feature", "orientation", "conjunction", "spatial"}
+    assert set(rates["model"]) == {"saliency", "saliency-onoff"}
     assert rates["first_fixation_rate"].between(0, 1).all()
     orient = rates[rates["task"] == "orientation"]["first_fixation_rate"]
     assert np.mean(orient) >= 0.75
+    onoff = rates[rates["model"] == "saliency-onoff"].groupby("task")["first_fixation_rate"].mean()
+    assert onoff["feature"] == 1.0 and onoff["conjunction"] < 0.75
     slopes = pd.read_csv(out / "slopes.csv")
-    assert {"wolfe2010", "saliency"} <= set(slopes["source"])
+    assert {"wolfe2010", "saliency", "saliency-onoff"} <= set(slopes["source"])
     assert "first fixation lands on the target" in (out / "report.html").read_text()

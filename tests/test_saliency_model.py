@@ -55,6 +55,50 @@ def test_fast_model_matches_reference_on_a_natural_like_image(dtype, tol):
         np.testing.assert_allclose(_unit(fast.conspicuity[name]), _unit(ref_consp[name]), atol=tol)
 
 
+@pytest.mark.parametrize("task", ["feature", "conjunction"])
+def test_on_off_variant_matches_reference(task):
+    img = _natural_like() if task == "conjunction" else None
+    if img is None:
+        ds = make_displays(tasks=(task,), set_sizes=(12,), n_per_cell=1, seed=5, target_present=(True,))
+        img = render(ds, 0, size=256)
+    fast = IttiKoch(dtype="float64", on_off=True).compute(img)
+    ref, ref_consp = ref_saliency(img, on_off=True)
+    np.testing.assert_allclose(_unit(fast.saliency), _unit(ref), atol=1e-5)
+    for name in ("intensity", "colour", "orientation"):
+        np.testing.assert_allclose(_unit(fast.conspicuity[name]), _unit(ref_consp[name]), atol=1e-5)
+    # and it is a different model from the paper's
+    assert np.abs(_unit(fast.saliency) - _unit(IttiKoch(dtype="float64").saliency_map(img))).max() > 1e-3
+
+
+def test_maxnorm_with_a_shared_range():
+    on = np.zeros((9, 9))
+    on[4, 4] = 2.0  # single peak, half the shared range: scaled to 0.5, weight (0.5 - 0)^2
+    np.testing.assert_allclose(maxnorm(on, span=np.array([[4.0]])), on / 4.0 * 0.25)
+    off = np.zeros((9, 9))
+    off[2, 2], off[6, 6] = 0.2, 0.1  # 0.05 and 0.025 of the range: below 10 %, no competitors
+    np.testing.assert_allclose(maxnorm(off, span=np.array([[4.0]])), off / 4.0 * 0.05**2)
+    np.testing.assert_allclose(ref_N(off, 1.0, 0.1, 4.0), maxnorm(off, span=np.array([[4.0]])))
+
+
+def test_colour_singleton_pops_out_only_with_on_off_cells():
+    """Red among green: |R-G| responds to both colours, so the paper's N(.) sees one peak per
+    item; the red-on map of the on/off variant holds the target alone (Frintrop 2005)."""
+    ds = make_displays(tasks=("feature",), set_sizes=(12,), n_per_cell=6, seed=11, target_present=(True,))
+    imgs = render(ds, size=512)
+
+    def hits(model):
+        up = model.compute(imgs).upsampled()
+        out = []
+        for k, did in enumerate(ds.displays["display_id"]):
+            items = ds[did]
+            y, x = np.unravel_index(np.argmax(up[k]), up[k].shape)
+            out.append(bool(items["is_target"].iloc[np.argmin(np.hypot(items["x"] * 512 - x, items["y"] * 512 - y))]))
+        return np.mean(out)
+
+    assert hits(IttiKoch(on_off=True)) == 1.0
+    assert hits(IttiKoch()) <= 5 / 6  # the paper's model misses some (65 % hits over 120 displays)
+
+
 def test_fast_model_matches_reference_on_a_rendered_display():
     ds = make_displays(tasks=("conjunction",), set_sizes=(12,), n_per_cell=1, seed=3, target_present=(True,))
     img = render(ds, 0, size=256)
@@ -202,3 +246,5 @@ def test_bad_parameters():
         IttiKoch(normalization="softmax").saliency_map(img)
     with pytest.raises(ParameterError, match="dtype"):
         IttiKoch(dtype="int8").saliency_map(img)
+    with pytest.raises(ParameterError, match="on_off"):
+        IttiKoch(on_off="yes").saliency_map(img)

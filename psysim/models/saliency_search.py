@@ -41,34 +41,35 @@ _CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 pure function of the items and the render size, and is costly; parameters do not enter it."""
 
 
-def display_maps(displays, size: int = RENDER_SIZE, batch: int = 16) -> tuple[np.ndarray, np.ndarray]:
+def display_maps(displays, size: int = RENDER_SIZE, batch: int = 16, on_off: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Saliency maps (scale 4) of every display of a DisplaySet, rendered at ``size`` px.
 
     Returns ``(display_ids, maps)`` with maps of shape ``(n, ceil(size/16), ceil(size/16))``;
-    cached per DisplaySet and size.
+    cached per DisplaySet, size and model variant (``on_off``: on- and off-centre maps kept
+    apart, see :class:`psysim.saliency.IttiKoch`).
     """
     from psysim.displays import render
     from psysim.saliency import IttiKoch
 
     store = _CACHE.setdefault(displays, {})
-    key = ("maps", int(size))
+    key = ("maps", int(size), bool(on_off))
     if key not in store:
         ids = displays.displays["display_id"].to_numpy()
-        model = IttiKoch()
+        model = IttiKoch(on_off=bool(on_off))
         maps = [model.saliency_map(render(displays, ids[i : i + batch], size=size)) for i in range(0, len(ids), batch)]
         store[key] = (ids, np.concatenate(maps).astype(np.float64))
     return store[key]
 
 
-def item_saliency(displays, size: int = RENDER_SIZE) -> pd.Series:
+def item_saliency(displays, size: int = RENDER_SIZE, on_off: bool = False) -> pd.Series:
     """Saliency of every item of a DisplaySet (aligned with ``displays.items``), in [0, 1] per
     display (1 = the display's most salient item). See the module docstring for the definition.
     """
     store = _CACHE.setdefault(displays, {})
-    key = ("items", int(size))
+    key = ("items", int(size), bool(on_off))
     if key in store:
         return store[key]
-    ids, maps = display_maps(displays, size)
+    ids, maps = display_maps(displays, size, on_off=on_off)
     geo = displays.stimulus_set.geometry
     half = 0.5 * geo.item_size * size / 16.0  # half an item, in map (scale 4) pixels
     win = 2 * int(np.ceil(half)) + 1
@@ -98,6 +99,7 @@ class SaliencySearch(SearchModel):
     name = "saliency"
     needs_items = True
     render_size = RENDER_SIZE
+    on_off = False
     citation = (
         "Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for "
         "rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259; Itti, L., & Koch, C. (2000). A "
@@ -114,7 +116,7 @@ class SaliencySearch(SearchModel):
 
     def _simulate(self, design: pd.DataFrame, rng: np.random.Generator, displays) -> dict:
         p = self.params
-        sal = item_saliency(displays, self.render_size)
+        sal = item_saliency(displays, self.render_size, on_off=self.on_off)
         items = displays.items.assign(saliency=sal.to_numpy())
         n_trials = len(design)
         rt_noise = rng.standard_normal(n_trials)
@@ -149,3 +151,18 @@ class SaliencySearch(SearchModel):
         rt = p["base"] + visits * p["dwell"] + p["rt_sd"] * rt_noise
         rt = np.maximum(rt, 0.5 * p["base"])
         return {"response": found, "rt": rt, "n_attended": visits, "target_rank": rank}
+
+
+@register
+class SaliencyOnOffSearch(SaliencySearch):
+    """:class:`SaliencySearch` on the saliency map with on- and off-centre intensity and colour
+    cells kept apart (``IttiKoch(on_off=True)``; Frintrop, 2005, VOCUS), the variant in which a
+    red singleton among green items pops out. Same parameters and mechanism.
+    """
+
+    name = "saliency-onoff"
+    on_off = True
+    citation = SaliencySearch.citation + (
+        " On/off separation: Frintrop, S. (2005). VOCUS: A visual attention system for object "
+        "detection and goal-directed search. LNAI 3899, Springer."
+    )

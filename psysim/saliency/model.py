@@ -38,6 +38,12 @@ Where this deviates from the paper or chooses what it leaves open
   responds to a uniform red field and is no centre-surround operator. The paper's text describes
   double-opponent cells (centre excited by red and inhibited by green, the converse in the
   surround), i.e. ``(R-G)(c) - (R-G)(s)``; we compute that, as iNVT and the SaliencyToolbox do.
+* **On- and off-centre cells (option ``on_off``, off by default).** The paper merges the two
+  signs of every intensity and colour centre-surround difference in one map ``|d|``, so a red
+  bar and a green bar excite the R-G map alike and a red singleton among green bars does not pop
+  out (on psysim's feature displays it is the first fixation on about two thirds of displays).
+  ``on_off=True`` keeps ``max(d, 0)`` and ``max(-d, 0)`` apart, as VOCUS does (Frintrop 2005);
+  see :class:`IttiKoch`.
 * **Gabor pyramid.** The paper takes orientation from Greenspan et al.'s (1994) oriented pyramid
   (Laplacian levels modulated by oriented carriers). We filter the Gaussian levels with a complex
   Gabor whose DC response is removed exactly, which gives the same band-pass orientation energy
@@ -236,25 +242,30 @@ def local_maxima(maps: np.ndarray, tol: float = 0.0) -> np.ndarray:
     return maps >= nb
 
 
-def _range01(maps: np.ndarray, top: float) -> np.ndarray:
+def _range01(maps: np.ndarray, top: float, span: np.ndarray | None = None) -> np.ndarray:
     axes = (-2, -1)
     mn = maps.min(axis=axes, keepdims=True)
-    mx = maps.max(axis=axes, keepdims=True)
-    span = mx - mn
+    if span is None:
+        span = maps.max(axis=axes, keepdims=True) - mn
     scale = np.where(span > 0, top / np.where(span > 0, span, 1), 0).astype(maps.dtype)
     out = maps - mn
     out *= scale
     return out
 
 
-def maxnorm(maps: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np.ndarray:
+def maxnorm(maps: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1, span: np.ndarray | None = None) -> np.ndarray:
     """The normalisation operator N(.) of Itti, Koch & Niebur (1998), per map on the last two axes.
 
     Scale to [0, top]; m-bar = mean of the local maxima (>= ``lm_threshold * top``) other than
     the global maximum (one instance removed; 0 when there is none); multiply by
     ``(top - m-bar)**2``.
+
+    ``span`` (broadcastable to ``maps.shape[:-2] + (1, 1)``) replaces each map's own range in
+    the scaling step, so that maps of one modality keep their relative amplitude (the on- and
+    off-centre maps of :class:`IttiKoch` with ``on_off=True``); the weight is then
+    ``(max - m-bar)**2`` with the map's own scaled maximum.
     """
-    m = _range01(maps, top)
+    m = _range01(maps, top, span)
     lm = local_maxima(m, LM_TOL * top) & (m >= lm_threshold * top)
     axes = (-2, -1)
     count = lm.sum(axis=axes, keepdims=True)
@@ -262,7 +273,7 @@ def maxnorm(maps: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np
     others = count - 1
     gmax = m.max(axis=axes, keepdims=True).astype(np.float64)
     mbar = np.where(others > 0, (total - gmax) / np.maximum(others, 1), 0.0)
-    m *= ((top - mbar) ** 2).astype(m.dtype)
+    m *= (((top if span is None else gmax) - mbar) ** 2).astype(m.dtype)
     return m
 
 
@@ -276,6 +287,7 @@ def dog_normalize(
     c_ex: float = 0.5,
     c_inh: float = 1.5,
     c_const: float = 0.02,
+    span: np.ndarray | None = None,
 ) -> np.ndarray:
     """Iterative DoG normalisation of Itti & Koch (2001), per map on the last two axes.
 
@@ -286,9 +298,10 @@ def dog_normalize(
     sigma_inh = 25 % of the input image width (divided by ``2**level`` on a level-``level`` map).
     Borders are zero (mode ``constant``): activity near an edge gets less inhibition, as in a
     cortical sheet that ends there. Costly: about 1 s for a 512 x 512 image with 10 iterations
-    (the 25 % Gaussian is applied by FFT, :func:`gaussian_zero`).
+    (the 25 % Gaussian is applied by FFT, :func:`gaussian_zero`). ``span`` as in
+    :func:`maxnorm`.
     """
-    m = _range01(maps, 1.0)
+    m = _range01(maps, 1.0, span)
     s_ex = sigma_ex * image_width / 2**level
     s_in = sigma_inh * image_width / 2**level
     for _ in range(int(iterations)):
@@ -373,6 +386,21 @@ class IttiKoch:
         Gabor carrier wavelength and envelope sigma in pixels of each pyramid level.
     dtype : {"float32", "float64"}
         Arithmetic precision.
+    on_off : bool
+        Keep on-centre and off-centre cells apart (a deviation from the paper, off by default):
+        each intensity and colour centre-surround difference ``d = X(c) - X(s)`` gives two
+        half-wave rectified maps, ``max(d, 0)`` (on-centre: brighter, redder, bluer than the
+        surround) and ``max(-d, 0)`` (off-centre: darker, greener, yellower), each normalised
+        by N(.) on its own, instead of the paper's single map ``|d|``. The two maps of a
+        feature are scaled by their common range (N(.)'s range step removes amplitude
+        differences *between modalities*, and on and off maps are one modality), so the weak
+        off-responses in the dark gaps around bright items are not stretched to full range. This is the separation of
+        the VOCUS system (Frintrop, 2005, *VOCUS: A visual attention system for object detection
+        and goal-directed search*, LNAI 3899, Springer; Frintrop, Rome & Christensen, 2010, ACM
+        TAP 7(1), Sec. 4): with ``|d|`` a red item and a green item excite the same R-G map
+        equally, so N(.) sees as many peaks as items and a red singleton among green items does
+        not pop out; kept apart, the red-on map holds a single peak, which N(.) promotes.
+        Orientation maps are unchanged.
 
     Examples
     --------
@@ -389,8 +417,10 @@ class IttiKoch:
         gabor_wavelength: float = 4.0,
         gabor_sigma: float = 2.0,
         dtype: str = "float32",
+        on_off: bool = False,
     ):
         self.normalization = normalization
+        self.on_off = on_off
         self.iterations = iterations
         self.lm_threshold = lm_threshold
         self.gabor_wavelength = gabor_wavelength
@@ -400,7 +430,7 @@ class IttiKoch:
     def __repr__(self) -> str:
         return (
             f"IttiKoch(normalization={self.normalization!r}, iterations={self.iterations}, "
-            f"lm_threshold={self.lm_threshold}, dtype={self.dtype!r})"
+            f"lm_threshold={self.lm_threshold}, dtype={self.dtype!r}, on_off={self.on_off!r})"
         )
 
     def _check(self):
@@ -416,6 +446,8 @@ class IttiKoch:
             raise ParameterError(f"IttiKoch iterations={self.iterations}; expected >= 0")
         if not (self.gabor_wavelength > 0 and self.gabor_sigma > 0):
             raise ParameterError("IttiKoch gabor_wavelength and gabor_sigma must be positive")
+        if not isinstance(self.on_off, (bool, np.bool_)):
+            raise ParameterError(f"IttiKoch on_off={self.on_off!r}; expected True or False")
 
     # -- public -----------------------------------------------------------------------------
     def saliency_map(self, image, where=None):
@@ -477,10 +509,10 @@ class IttiKoch:
         return res
 
     # -- computation ------------------------------------------------------------------------
-    def _norm(self, maps: np.ndarray, level: int, width: int) -> np.ndarray:
+    def _norm(self, maps: np.ndarray, level: int, width: int, span: np.ndarray | None = None) -> np.ndarray:
         if self.normalization == "iterative":
-            return dog_normalize(maps, level, width, int(self.iterations))
-        return maxnorm(maps, 1.0, float(self.lm_threshold))
+            return dog_normalize(maps, level, width, int(self.iterations), span=span)
+        return maxnorm(maps, 1.0, float(self.lm_threshold), span=span)
 
     def _compute(self, rgb: np.ndarray, keep_features: bool) -> SaliencyResult:
         """rgb: (B, 3, H, W) float -> SaliencyResult with batch axis.
@@ -507,7 +539,10 @@ class IttiKoch:
         dt = rgb.dtype
         base = colour_channels(rgb)  # (B, 3, H, W): I, R-G, B-Y
         peak = np.abs(base).max(axis=(-2, -1))  # (B, 3)
-        tol = (FEATURE_RTOL * peak[:, [0, 1, 2, 0, 0, 0, 0]])[:, :, None, None].astype(rgb.dtype)
+        # channel order of the centre-surround stack: I, RG, BY, O0..O135, or with on_off
+        # I+, RG+, BY+, I-, RG-, BY-, O0..O135 (see the on_off parameter)
+        chan = [0, 1, 2, 0, 1, 2, 0, 0, 0, 0] if self.on_off else [0, 1, 2, 0, 0, 0, 0]
+        tol = (FEATURE_RTOL * peak[:, chan])[:, :, None, None].astype(rgb.dtype)
         pyr = [base]
         for _ in range(N_LEVELS - 1):
             pyr.append(reduce(pyr[-1]))
@@ -523,18 +558,33 @@ class IttiKoch:
             summed = None
             for d in DELTAS:
                 s = c + d
-                cs = np.abs(centre - upsample(feats[s], (hc, wc), 2 ** (s - c)))
+                diff = centre - upsample(feats[s], (hc, wc), 2 ** (s - c))
+                if self.on_off:
+                    cs = np.concatenate([np.maximum(diff[:, :3], 0), np.maximum(-diff[:, :3], 0), np.abs(diff[:, 3:])], axis=1)
+                else:
+                    cs = np.abs(diff, out=diff)
                 cs[cs <= tol] = 0  # rounding guard, see FEATURE_RTOL
                 if kept is not None:
                     kept[(c, s)] = cs
-                n = self._norm(cs, c, W)
+                span = None
+                if self.on_off:  # on and off maps of a feature share one range (see on_off)
+                    span = cs.max(axis=(-2, -1), keepdims=True) - cs.min(axis=(-2, -1), keepdims=True)
+                    pair = np.maximum(span[:, :3], span[:, 3:6])
+                    span[:, :3] = pair
+                    span[:, 3:6] = pair
+                n = self._norm(cs, c, W, span)
                 summed = n if summed is None else summed + n
             for _ in range(MAP_LEVEL - c):
                 summed = reduce(summed)
             acc = summed if acc is None else acc + summed
-        ibar = acc[:, 0]
-        cbar = acc[:, 1] + acc[:, 2]
-        obar = self._norm(acc[:, 3:], MAP_LEVEL, W).sum(axis=1)
+        if self.on_off:
+            ibar = acc[:, 0] + acc[:, 3]
+            cbar = acc[:, 1] + acc[:, 2] + acc[:, 4] + acc[:, 5]
+            obar = self._norm(acc[:, 6:], MAP_LEVEL, W).sum(axis=1)
+        else:
+            ibar = acc[:, 0]
+            cbar = acc[:, 1] + acc[:, 2]
+            obar = self._norm(acc[:, 3:], MAP_LEVEL, W).sum(axis=1)
         consp = np.stack([ibar, cbar, obar], axis=1)
         sal = self._norm(consp, MAP_LEVEL, W).sum(axis=1) / dt.type(3.0)
         return SaliencyResult(

@@ -68,9 +68,21 @@ def ref_local_maxima(m: np.ndarray, tol: float = 0.0) -> np.ndarray:
     return is_max
 
 
-def ref_N(m: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np.ndarray:
-    """N(.): scale to [0, top], multiply by (top - mean of the other local maxima)^2."""
+def ref_N(m: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1, span: float | None = None) -> np.ndarray:
+    """N(.): scale to [0, top], multiply by (top - mean of the other local maxima)^2.
+
+    With ``span`` the map is scaled by ``top / span`` instead of its own range and the weight
+    uses the map's own scaled maximum (the on/off pairs of ``IttiKoch(on_off=True)``).
+    """
     lo, hi = m.min(), m.max()
+    if span is not None:
+        if span <= 0:
+            return np.zeros_like(m)
+        m = (m - lo) / span * top
+        lm = ref_local_maxima(m, LM_TOL * top) & (m >= lm_threshold * top)
+        values = np.sort(m[lm])[::-1]
+        mbar = values[1:].mean() if len(values) > 1 else 0.0
+        return m * (m.max() - mbar) ** 2
     if hi == lo:
         return np.zeros_like(m)
     m = (m - lo) / (hi - lo) * top
@@ -81,8 +93,12 @@ def ref_N(m: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1) -> np.ndar
     return m * (top - mbar) ** 2
 
 
-def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigma: float = 2.0):
-    """Reference saliency map at scale 4 for one image; returns (S, {conspicuity maps})."""
+def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigma: float = 2.0, on_off: bool = False):
+    """Reference saliency map at scale 4 for one image; returns (S, {conspicuity maps}).
+
+    ``on_off=True`` keeps on- and off-centre intensity and colour maps apart (the documented
+    deviation of :class:`psysim.saliency.IttiKoch`, after Frintrop 2005).
+    """
     rgb = as_rgb(image, dtype=np.float64)
     r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
     I = (r + g + b) / 3.0  # noqa: E741
@@ -99,8 +115,9 @@ def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigm
     pI, pRG, pBY = (ref_pyramid(x) for x in (I, RG, BY))
     pO = {t: {s: ref_gabor(pI[s], t, wavelength, sigma) for s in range(2, N_LEVELS)} for t in ORIENTATIONS}
 
-    def cs(centre, surround, c, s, scale):
-        d = np.abs(centre - ref_interpolate(surround, centre.shape, 2 ** (s - c)))
+    def cs(centre, surround, c, s, scale, sign=0):
+        d = centre - ref_interpolate(surround, centre.shape, 2 ** (s - c))
+        d = np.abs(d) if sign == 0 else np.clip(sign * d, 0, None)
         d[d <= FEATURE_RTOL * scale] = 0  # rounding guard, see FEATURE_RTOL
         return d
 
@@ -117,10 +134,20 @@ def ref_saliency(image, lm_threshold: float = 0.1, wavelength: float = 4.0, sigm
     for c in CENTRE_LEVELS:
         for d in DELTAS:
             s = c + d
-            Ibar = Ibar + to_scale4(N(cs(pI[c], pI[s], c, s, s_I)), c)
-            rg = cs(pRG[c], pRG[s], c, s, s_RG)
-            by = cs(pBY[c], pBY[s], c, s, s_BY)
-            Cbar = Cbar + to_scale4(N(rg) + N(by), c)
+            if on_off:  # on and off maps, each pair scaled by its common range
+                for pyr, scale, conspicuity in ((pI, s_I, "I"), (pRG, s_RG, "C"), (pBY, s_BY, "C")):
+                    on, off = (cs(pyr[c], pyr[s], c, s, scale, sign) for sign in (1, -1))
+                    span = max(np.ptp(on), np.ptp(off))
+                    n = to_scale4(ref_N(on, 1.0, lm_threshold, span) + ref_N(off, 1.0, lm_threshold, span), c)
+                    if conspicuity == "I":
+                        Ibar = Ibar + n
+                    else:
+                        Cbar = Cbar + n
+            else:
+                Ibar = Ibar + to_scale4(N(cs(pI[c], pI[s], c, s, s_I)), c)
+                rg = cs(pRG[c], pRG[s], c, s, s_RG)
+                by = cs(pBY[c], pBY[s], c, s, s_BY)
+                Cbar = Cbar + to_scale4(N(rg) + N(by), c)
             for t in ORIENTATIONS:
                 Obar_theta[t] = Obar_theta[t] + to_scale4(N(cs(pO[t][c], pO[t][s], c, s, s_I)), c)
     Obar = sum(N(Obar_theta[t]) for t in ORIENTATIONS)
