@@ -8,6 +8,8 @@ Models, each giving one map per image:
 
 - ``itti-koch``: :class:`psysim.saliency.IttiKoch` (Itti, Koch & Niebur 1998), upsampled to the
   image (bilinear);
+- ``itti-koch-onoff``: the same with on- and off-centre intensity and colour maps kept apart
+  (``IttiKoch(on_off=True)``, after Frintrop 2005; not in the 1998 paper);
 - ``centre-bias``: an isotropic Gaussian at the image centre, sigma a quarter of the shorter side
   (a fixed, not fitted, baseline);
 - ``uniform``: a constant map (chance).
@@ -17,7 +19,7 @@ shuffled AUC (negatives: fixations of all other images, in normalised coordinate
 KL divergence and SIM (against the smoothed fixation map), information gain over the
 centre-bias baseline (bits per fixated pixel). Per-image values, then the mean over images with
 a 95% percentile bootstrap CI over images (``metrics.csv``: ``model, metric, mean, ci_low,
-ci_high``) and paired bootstrap CIs of Itti-Koch minus centre bias.
+ci_high``) and paired bootstrap CIs of each Itti-Koch variant minus centre bias (``differences.csv``).
 
 Options: ``n_images`` (default all 101; 12 with ``--quick``), ``n_boot`` (2000; 500 quick).
 
@@ -36,7 +38,8 @@ from psysim.saliency import metrics as M
 NAME = "saliency-fixations"
 DESCRIPTION = "Itti-Koch vs centre-bias and uniform baselines on EToCVD free-viewing fixations, MIT metrics with bootstrap CIs"
 
-MODELS = ("itti-koch", "centre-bias", "uniform")
+MODELS = ("itti-koch", "itti-koch-onoff", "centre-bias", "uniform")
+SALIENCY_MODELS = ("itti-koch", "itti-koch-onoff")
 METRICS = ("auc_judd", "auc_borji", "auc_shuffled", "nss", "cc", "kl", "sim", "info_gain")
 HIGHER_IS_BETTER = {m: m != "kl" for m in METRICS}
 CENTRE_SIGMA = 0.25
@@ -59,13 +62,14 @@ def image_metrics(data, seed=0) -> pd.DataFrame:
     """Per-image metric values of the three models (long table: image, model, metric, value)."""
     from psysim.saliency import IttiKoch
 
-    model = IttiKoch()
+    model, onoff = IttiKoch(), IttiKoch(on_off=True)
     rows = []
     for k, d in enumerate(data):
         shape = d.fixations.shape
         ik = model.compute(d.image, where=d.name).upsampled().astype(np.float64)
+        ik2 = onoff.compute(d.image, where=d.name).upsampled().astype(np.float64)
         centre = M.centre_bias(shape, CENTRE_SIGMA)
-        maps = {"itti-koch": ik, "centre-bias": centre, "uniform": M.uniform_map(shape)}
+        maps = {"itti-koch": ik, "itti-koch-onoff": ik2, "centre-bias": centre, "uniform": M.uniform_map(shape)}
         other = _other_fixations(data, k, shape)
         for name, s in maps.items():
             vals = {
@@ -95,19 +99,22 @@ def bootstrap_summary(per_image: pd.DataFrame, rng, n_boot: int = 2000) -> pd.Da
     return out.sort_values(["model", "metric"], key=lambda c: c.map(order[0] if c.name == "model" else order[1])).reset_index(drop=True)
 
 
-def paired_differences(per_image: pd.DataFrame, rng, a="itti-koch", b="centre-bias", n_boot: int = 2000) -> pd.DataFrame:
-    """Mean per-image difference a - b per metric with a paired bootstrap 95% CI."""
+def paired_differences(per_image: pd.DataFrame, rng, models=SALIENCY_MODELS, b="centre-bias", n_boot: int = 2000) -> pd.DataFrame:
+    """Mean per-image difference (model - ``b``) per model and metric with a paired bootstrap 95%
+    CI (the same image resamples for every model and metric); ``verdict``: does the model win
+    against ``b``, lose, or is there no clear difference."""
     wide = per_image.pivot_table(index="image", columns=["model", "metric"], values="value")
     rows = []
     idx = rng.integers(0, len(wide), size=(n_boot, len(wide)))
-    for m in METRICS:
-        d = (wide[(a, m)] - wide[(b, m)]).to_numpy()
-        boots = d[idx].mean(axis=1)
-        lo, hi = np.percentile(boots, [2.5, 97.5])
-        better = HIGHER_IS_BETTER[m]
-        verdict = "loses" if (hi < 0 if better else lo > 0) else "wins" if (lo > 0 if better else hi < 0) else "no clear difference"
-        rows.append((m, d.mean(), lo, hi, verdict))
-    return pd.DataFrame(rows, columns=["metric", "difference", "ci_low", "ci_high", f"{a}_vs_{b}"])
+    for a in models:
+        for m in METRICS:
+            d = (wide[(a, m)] - wide[(b, m)]).to_numpy()
+            boots = d[idx].mean(axis=1)
+            lo, hi = np.percentile(boots, [2.5, 97.5])
+            better = HIGHER_IS_BETTER[m]
+            verdict = "loses" if (hi < 0 if better else lo > 0) else "wins" if (lo > 0 if better else hi < 0) else "no clear difference"
+            rows.append((a, m, d.mean(), lo, hi, verdict))
+    return pd.DataFrame(rows, columns=["model", "metric", "difference", "ci_low", "ci_high", f"verdict_vs_{b}"])
 
 
 def run(ctx):
@@ -144,7 +151,7 @@ def run(ctx):
     )
     r.heading("Where Itti-Koch loses to the centre-bias baseline")
     r.bullets(_plain_lines(diffs))
-    r.table(diffs, caption="Itti-Koch minus centre bias, mean over images with paired bootstrap 95% CI", digits=3)
+    r.table(diffs, caption="Itti-Koch (the paper's model, and the on/off variant) minus centre bias, mean over images with paired bootstrap 95% CI", digits=3)
     r.heading("All metrics")
     r.table(summary, caption="metrics.csv: mean over images and 95% bootstrap CI", digits=3)
     r.figure(fig_m, "Metric means with 95% CIs")
@@ -158,6 +165,7 @@ def run(ctx):
     ds = get_dataset("etocvd")
     r.cite(ds.citation, ds.licence)
     r.cite("Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.")
+    r.cite("Frintrop, S. (2005). VOCUS: A visual attention system for object detection and goal-directed search. LNAI 3899. Springer.")
     r.cite("Bylinskii, Z., Judd, T., Oliva, A., Torralba, A., & Durand, F. (2019). What do different evaluation metrics tell us about saliency models? IEEE TPAMI, 41(3), 740-757.")
     r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "images": len(data)})
 
@@ -165,13 +173,15 @@ def run(ctx):
 def _plain_lines(diffs: pd.DataFrame) -> list[str]:
     col = diffs.columns[-1]
     lines = []
-    for _, d in diffs.iterrows():
-        direction = "higher is better" if HIGHER_IS_BETTER[d["metric"]] else "lower is better"
-        what = {"loses": "Itti-Koch loses to the centre bias", "wins": "Itti-Koch beats the centre bias",
-                "no clear difference": "no clear difference between Itti-Koch and the centre bias"}[d[col]]
-        lines.append(f"{d['metric']} ({direction}): {what}; difference {d['difference']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
-    losses = diffs.loc[diffs[col] == "loses", "metric"].tolist()
-    lines.append("In short: Itti-Koch loses to a plain centre-bias Gaussian on " + (", ".join(losses) if losses else "no metric") + ".")
+    for model, g in diffs.groupby("model", sort=False):
+        name = {"itti-koch": "Itti-Koch", "itti-koch-onoff": "Itti-Koch (on/off)"}.get(model, model)
+        for _, d in g.iterrows():
+            direction = "higher is better" if HIGHER_IS_BETTER[d["metric"]] else "lower is better"
+            what = {"loses": f"{name} loses to the centre bias", "wins": f"{name} beats the centre bias",
+                    "no clear difference": f"no clear difference between {name} and the centre bias"}[d[col]]
+            lines.append(f"{d['metric']} ({direction}): {what}; difference {d['difference']:+.3f} [{d['ci_low']:+.3f}, {d['ci_high']:+.3f}]")
+        losses = g.loc[g[col] == "loses", "metric"].tolist()
+        lines.append(f"In short: {name} loses to a plain centre-bias Gaussian on " + (", ".join(losses) if losses else "no metric") + ".")
     return lines
 
 
@@ -182,9 +192,9 @@ def _metrics_figure(summary: pd.DataFrame):
     for ax, m in zip(axes.ravel(), METRICS):
         g = summary[summary["metric"] == m].set_index("model").reindex(MODELS)
         x = np.arange(len(MODELS))
-        ax.bar(x, g["mean"], color=["tab:orange", "tab:blue", "tab:gray"])
+        ax.bar(x, g["mean"], color=["tab:orange", "tab:red", "tab:blue", "tab:gray"])
         ax.errorbar(x, g["mean"], yerr=[g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]], fmt="none", color="k")
-        ax.set_xticks(x, ["IK", "centre", "uniform"])
+        ax.set_xticks(x, ["IK", "IK on/off", "centre", "uniform"], fontsize=8)
         ax.set_title(m)
     fig.tight_layout()
     return fig

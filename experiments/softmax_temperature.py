@@ -16,7 +16,8 @@ so its inverse temperature ``beta`` measures guidance: ``beta -> inf`` is pop-ou
    seven parameters (quit-weight growth, dwell mean and CV, two non-decision constants,
    residual mean, motor errors) profiled out. The 95% CI is the profile-likelihood interval
    ``{beta: 2 (l_max - l_p(beta)) <= 3.84}`` on a grid of beta values. Each priority map
-   (target indicator, Guided Search activations, bottom-up contrast, Itti-Koch saliency) is
+   (target indicator, Guided Search activations, bottom-up contrast, Itti-Koch saliency, the
+   class activation map of psysim's shipped feature-search CNN) is
    fitted to the same data and compared by BIC (same number of parameters, so BIC differences
    are likelihood-ratio differences).
 4. **Order**: the expected order of beta is feature > conjunction > spatial. The report says
@@ -62,7 +63,7 @@ DESCRIPTION = "Inverse temperature of softmax attention fitted per task and obse
 
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
-MODELS = {"target": "softmax", "gs": "softmax-gs", "contrast": "softmax-contrast", "saliency": "softmax-saliency"}
+MODELS = {"target": "softmax", "gs": "softmax-gs", "contrast": "softmax-contrast", "saliency": "softmax-saliency", "cnn": "softmax-cnn"}
 NUISANCE = ("dw_quit", "t_item", "item_cv", "t_yes", "t_no", "res_mean", "m")
 # optimiser coordinates: log for scale parameters, seconds for the non-decision constants
 _LOG = {"dw_quit": (1e-3, 100.0), "t_item": (1.0, 1000.0), "item_cv": (0.05, 5.0), "res_mean": (1.0, 3000.0)}
@@ -88,7 +89,7 @@ def _from_z(z) -> dict:
     for n, v in zip(NUISANCE, z):
         if n in _LOG:
             lo, hi = _LOG[n]
-            out[n] = float(np.clip(math.exp(v), lo, hi))
+            out[n] = float(math.exp(np.clip(v, math.log(lo), math.log(hi))))  # clip first: exp(v) may overflow
         else:
             lo, hi, s = _LIN[n]
             out[n] = float(np.clip(v / s, lo, hi))
@@ -244,7 +245,7 @@ def beta_grid(n: int) -> np.ndarray:
 
 
 def run(ctx):
-    maps = ctx.option("maps", "target,gs" if ctx.quick else "target,gs,contrast,saliency", str).split(",")
+    maps = ctx.option("maps", "target,gs" if ctx.quick else ",".join(MODELS), str).split(",")
     unknown = [m for m in maps if m not in MODELS]
     if unknown:
         from psysim.errors import PsysimError
@@ -503,6 +504,14 @@ def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Re
     r.bullets(lines)
     r.note("Observer numbers denote different people in different tasks (the data set's SOURCE.md), so the per-observer order is "
            "tested between groups of observers, not within people.")
+    tg = fits[(fits["priority"] == "target") & (fits["subject"] == "group")].set_index("task")
+    if len(tg):
+        r.note("beta and the dwell time trade off: a search slope is about the dwell time times the expected number of items "
+               "visited, and a low beta (many visits) with short dwells can mimic a high beta with long dwells. What separates "
+               "them is the shape of the RT distributions. At the group maximum of the target map the profiled dwell is "
+               + "; ".join(f"{t}: t_item {row['t_item']:.0f} ms, CV {row['item_cv']:.2f} (beta {row['beta']:.2f})" for t, row in tg.iterrows())
+               + ". A short, highly variable dwell (CV well above 1) at a beta near 0 means the data prefer many fast, variable "
+               "identifications of randomly chosen items to a guided search with slower identifications.")
     flat = fits[(fits["priority"].isin(["gs", "contrast"])) & (fits["task"] == "spatial")]
     if len(flat):
         r.note("The Guided Search and bottom-up contrast maps give every item in the 2-vs-5 task the same priority (shape does not "

@@ -41,10 +41,16 @@ def test_saliency_fixations_experiment(tmp_path):
                   options={"n_images": "3", "n_boot": "50"})
     m = pd.read_csv(out / "metrics.csv")
     assert list(m.columns) == ["model", "metric", "mean", "ci_low", "ci_high"]
-    assert set(m["model"]) == {"itti-koch", "centre-bias", "uniform"} and len(m) == 24
+    assert set(m["model"]) == {"itti-koch", "itti-koch-onoff", "centre-bias", "uniform"} and len(m) == 32
     assert (m["ci_low"] <= m["mean"] + 1e-12).all() and (m["mean"] <= m["ci_high"] + 1e-12).all()
     uni = m[m["model"] == "uniform"].set_index("metric")["mean"]
     assert uni["auc_judd"] == pytest.approx(0.5) and uni["nss"] == pytest.approx(0.0)
+    d = pd.read_csv(out / "differences.csv")
+    assert set(d["model"]) == {"itti-koch", "itti-koch-onoff"} and len(d) == 16
+    assert set(d["verdict_vs_centre-bias"]) <= {"wins", "loses", "no clear difference"}
+    info = d[d["metric"] == "info_gain"].set_index("model")["difference"]  # IG is over the centre bias itself
+    per = pd.read_csv(out / "per_image.csv").query("metric == 'info_gain'").groupby("model")["value"].mean()
+    assert info["itti-koch"] == pytest.approx(per["itti-koch"])
     html = (out / "report.html").read_text()
     assert "loses to" in html or "no metric" in html
     assert json.loads((out / "metadata.json").read_text())["n_images"] == 3

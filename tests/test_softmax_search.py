@@ -181,3 +181,17 @@ def test_cell_predictor_matches_simulation(seed):
         counts = np.bincount(np.searchsorted(edges[i], rt), minlength=6) / len(g)
         got = np.append(counts, 1 - g["correct"].mean())
         assert np.allclose(got, probs[i], atol=0.036), (tp, got, probs[i])  # 3 SE of a proportion of 0.5
+
+
+def test_cnn_priority_map_is_network_attention_at_the_items():
+    """The shipped feature-search CNN's CAM puts the red singleton first on feature displays;
+    priorities lie in [0, 1] with the display's top item at 1; the model runs on them."""
+    ds = make_displays(("feature", "spatial"), 6, 10, seed=3, target_present=(True,))
+    pri, tgt, n = item_priorities(ds, "cnn")
+    assert pri.shape == (20, 6) and np.all((pri >= 0) & (pri <= 1))
+    np.testing.assert_allclose(pri.max(axis=1), 1.0)
+    feature = (ds.displays["task"] == "feature").to_numpy()
+    assert np.all(np.argmax(pri[feature], axis=1) == np.argmax(tgt[feature], axis=1))
+    assert pri[feature][~tgt[feature]].max() < 0.5  # green distractors are far below the target
+    tr = get_model("softmax-cnn", beta=np.inf, dw_quit=0.0).simulate(ds, seed=0)
+    assert (tr.loc[tr["task"] == "feature", "n_attended"] == 1).all()

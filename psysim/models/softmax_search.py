@@ -35,7 +35,7 @@ hazard of CGS.
 for distractors, registered as ``softmax``): the item weights are then ``e^beta`` and 1, i.e.
 CGS with ``w_target = exp(beta)`` (tests/test_softmax_search.py checks this, outcome by
 outcome). Other priority maps (registered as ``softmax-contrast``, ``softmax-gs``,
-``softmax-saliency``) put the model on the displays' features.
+``softmax-saliency``, ``softmax-cnn``) put the model on the displays' features.
 
 Vectorisation. With ``ior = 1`` the order in which items would be selected (ignoring quitting)
 is a Plackett-Luce draw, sampled for all trials at once by Gumbel-top-k; given the order, the
@@ -137,20 +137,63 @@ def saliency_priority(cell: dict, spec, displays) -> np.ndarray:
     images = render(displays, ids, size=size)
     res = IttiKoch().compute(images)
     sal = upsample(res.saliency, res.image_shape, 2**res.level)  # (n, size, size)
-    sal = np.asarray(sal, float)
-    top = sal.reshape(len(ids), -1).max(axis=1)
-    top = np.where(top > 0, top, 1.0)
+    return _read_at_items(np.asarray(sal, float), cell, displays, divide_by="map")
+
+
+CNN_IMAGE_SIZE = 128
+"""Pixels of the rendered display for the CNN priority map (the shipped network's input size)."""
+
+
+@priority_map("cnn")
+def cnn_priority(cell: dict, spec, displays) -> np.ndarray:
+    """Network attention at the items: the class activation map (Zhou et al. 2016) of the class
+    "present" of psysim's shipped search CNN.
+
+    The network (:func:`psysim.networks.shipped_checkpoint`, a global-average-pooled CNN,
+    ``analysis/train_search_cnn.py``) was trained on feature-search displays only (red vertical
+    among green vertical bars), so its CAM is a learned "red item here" detector: on conjunction
+    displays it marks every red item (a colour template, like Guided Search's top-down
+    colour guidance), and on the 2-among-5 displays, which hold no red, it has no learned
+    reason to prefer any item. Each display is rendered at :data:`CNN_IMAGE_SIZE` px; the CAM,
+    min-max normalised per image, is read as the maximum within half an item size of each item
+    centre and divided by the display's largest item value, so priorities lie in [0, 1].
+    """
+    import torch
+
+    from psysim.displays import render
+    from psysim.networks import class_activation_maps, load_checkpoint, shipped_checkpoint
+
+    size = CNN_IMAGE_SIZE
+    model, info = load_checkpoint(shipped_checkpoint())
+    present = list(info["classes"]).index("present")
+    images = render(displays, cell["display_id"], size=size)
+    x = torch.from_numpy(np.ascontiguousarray(images.transpose(0, 3, 1, 2))).float().div_(255.0)
+    maps = []
+    with torch.random.fork_rng(devices=[]):  # CAM is deterministic; keep the global state untouched
+        for i in range(0, len(x), 256):
+            maps.append(class_activation_maps(model, x[i : i + 256], target=present, method="cam").maps.numpy())
+    cam = np.concatenate(maps).astype(float) if maps else np.zeros((0, size, size))
+    return _read_at_items(cam, cell, displays, divide_by="items")
+
+
+def _read_at_items(maps: np.ndarray, cell: dict, displays, divide_by: str) -> np.ndarray:
+    """Maximum of ``(n, size, size)`` image-resolution maps within half an item size of each item
+    centre, divided per display by the map maximum (``"map"``) or the largest item value
+    (``"items"``); 0/0 gives 0."""
+    n, size = maps.shape[0], maps.shape[-1]
     r = max(1, int(round(0.5 * displays.stimulus_set.geometry.item_size * size)))
     xs = np.clip(np.rint(cell["x"] * size).astype(int), 0, size - 1)
     ys = np.clip(np.rint(cell["y"] * size).astype(int), 0, size - 1)
     best = np.zeros(xs.shape)
-    n_idx = np.arange(len(ids))[:, None]
+    n_idx = np.arange(n)[:, None]
     for dy in range(-r, r + 1):  # a (2r+1)^2 window, vectorised over displays and items
         for dx in range(-r, r + 1):
             if dx * dx + dy * dy > r * r:
                 continue
-            v = sal[n_idx, np.clip(ys + dy, 0, size - 1), np.clip(xs + dx, 0, size - 1)]
+            v = maps[n_idx, np.clip(ys + dy, 0, size - 1), np.clip(xs + dx, 0, size - 1)]
             best = np.maximum(best, v)
+    top = maps.reshape(n, -1).max(axis=1) if divide_by == "map" else best.max(axis=1) if best.size else np.zeros(n)
+    top = np.where(top > 0, top, 1.0)
     return best / top[:, None]
 
 
@@ -331,7 +374,7 @@ class SoftmaxSearch(SearchModel):
     """Softmax-selection search over a priority map (see the module docstring).
 
     The registered subclasses differ only in :attr:`priority`: ``softmax`` (target indicator;
-    CGS), ``softmax-contrast``, ``softmax-gs``, ``softmax-saliency``. :func:`softmax_model`
+    CGS), ``softmax-contrast``, ``softmax-gs``, ``softmax-saliency``, ``softmax-cnn``. :func:`softmax_model`
     makes a class for any other priority function.
     """
 
@@ -508,6 +551,7 @@ def softmax_model(priority, name: str | None = None, register_it: bool = False) 
 SoftmaxContrastSearch = softmax_model("contrast", register_it=True)
 SoftmaxGSSearch = softmax_model("gs", register_it=True)
 SoftmaxSaliencySearch = softmax_model("saliency", register_it=True)
+SoftmaxCNNSearch = softmax_model("cnn", register_it=True)
 
 
 # -- cell likelihoods for fitting --------------------------------------------------------------
