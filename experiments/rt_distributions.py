@@ -19,14 +19,24 @@ Outputs: ``fits.csv``, ``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subj
 rates, BIC differences) and ``report.html``.
 
 Run:  psysim run rt-distributions [--quick] [--seed N] [--out DIR]
-      [--set models=cgs,fit,gs] [--set processes=2]
+      [--set models=cgs,fit,gs] [--set tasks=feature,conjunction,spatial]
+      [--set workers=N | --set scheduler=tcp://HOST:8786 | --set executor=processes --set workers=N]
   or  python -m psysim.experiments.rt_distributions --quick
+
+Executor, seeds and resuming: every search of every fit -- model x task x observer (and
+leave-one-out group) x start -- is one task of :func:`psysim.fitting.fit_many` on the run's
+executor (:meth:`psysim.runs.RunContext.map_tasks`): serial by default, ``--set workers=N``
+local Dask workers, ``--set scheduler=ADDRESS`` a running Dask cluster (``docs/CLUSTER.md``).
+Each task's seeds come from the run's root seed (``--seed``) and the task's key, so the tables
+are byte-identical on any executor. Finished tasks are checkpointed in ``.OUT.partial/``
+beside ``--out``; after an interruption the same command resumes.
 
 Cost: the full run fits 3 models x (28 observers + 28 leave-one-out groups) and 3 recovery
 fits. Measured once (2026-11-27, 2 processes, machine shared with other work, load 5-8 on 2
-cores): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
-about 10-12 min on an idle 2-core machine. ``--quick`` fits the first 2 observers of each task
-with small settings (about a minute).
+cores, before the fits were split into tasks per start): 1398 s wall (fits 929 s,
+leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e. about 10-12 min on an idle 2-core
+machine with 2 workers. ``--quick`` fits the first 2 observers of each task with small
+settings (about half a minute serially).
 """
 
 from __future__ import annotations
@@ -36,39 +46,42 @@ import pandas as pd
 
 from psysim.data import WOLFE2010, load_wolfe2010
 from psysim.errors import PsysimError
-from psysim.fitting import FitResult
+from psysim.executor import task_seed
+from psysim.fitting import FitSpec, fit_many
 from psysim.fitting.quantile_fit import (
     CellPredictor,
-    fit_quantiles,
     noise_ceiling_rmse,
     quantile_cells,
     quantile_rmse,
 )
+from psysim.fitting.tasks import int_seed
 from psysim.models import get_model, make_design
 from psysim.report import Report
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 
 NAME = "rt-distributions"
 DESCRIPTION = "FIT, Guided Search 2.0 and Competitive Guided Search fitted to every observer's RT distributions (Wolfe et al. 2010)"
+USES_EXECUTOR = True  # its work runs as executor tasks: --set workers/scheduler/shard apply, runs resume
 
 TASKS = ("feature", "conjunction", "spatial")
 MODELS = ("cgs", "gs", "fit")
 LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration"}
 
-# fitting settings per model (full run, quick run). CGS has an exact likelihood and is fitted by
-# multi-start L-BFGS-B (three seeds, so convergence can be checked); FIT and Guided Search are
-# fitted by simulation with differential evolution and smaller searches
+# fitting settings per model (full run, quick run); ``starts`` independent searches per fit, each
+# an executor task with its own seed. CGS has an exact likelihood and is fitted by multi-start
+# L-BFGS-B (three starts, so convergence can be checked); FIT and Guided Search are fitted by
+# simulation with differential evolution and smaller searches
 SETTINGS = {
-    "cgs": ({"seeds": (0, 1, 2), "n_starts": 512, "n_local": 8},
-            {"seeds": (0,), "n_starts": 32, "n_local": 1}),
-    "gs": ({"seeds": (0,), "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
-           {"seeds": (0,), "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
-    "fit": ({"seeds": (0,), "maxiter": 25, "popsize": 5, "n_sim": 600, "polish": False},
-            {"seeds": (0,), "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
+    "cgs": ({"starts": 3, "n_starts": 512, "n_local": 8},
+            {"starts": 1, "n_starts": 32, "n_local": 1}),
+    "gs": ({"starts": 1, "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
+           {"starts": 1, "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
+    "fit": ({"starts": 1, "maxiter": 25, "popsize": 5, "n_sim": 600, "polish": False},
+            {"starts": 1, "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
 }
-# leave-one-out group fits only predict quantiles (no convergence check across seeds): one seed
+# leave-one-out group fits only predict quantiles (no convergence check across starts): one start
 LOO_SETTINGS = {
-    "cgs": ({"seeds": (0,), "n_starts": 512, "n_local": 8}, SETTINGS["cgs"][1]),
+    "cgs": ({"starts": 1, "n_starts": 512, "n_local": 8}, SETTINGS["cgs"][1]),
     "gs": ({**SETTINGS["gs"][0], "maxiter": 10}, SETTINGS["gs"][1]),
     "fit": SETTINGS["fit"],
 }
@@ -82,29 +95,17 @@ def free_parameters(model_name: str, task: str):
     return None  # every parameter except the model's fit_fixed ones
 
 
-def _fit_job(job):
-    """One fit (a top-level function, so that worker processes can run it); returns the
-    FitResult as JSON text (FitResult is immutable and not picklable)."""
-    model_name, task, subject, exclude, settings = job
-    trials = load_wolfe2010(tasks=[task])
-    data = trials[trials["subject"] != exclude] if exclude is not None else trials[trials["subject"] == subject]
-    res = fit_quantiles(get_model(model_name), data, free=free_parameters(model_name, task),
-                        data={"data": "wolfe2010", "task": task, "subject": subject if exclude is None else f"all-but-{exclude}"},
-                        **settings)
-    return res.to_json()
-
-
-def _run_jobs(jobs, processes: int, desc: str):
-    from tqdm.auto import tqdm
-
-    if processes <= 1:
-        out = [_fit_job(j) for j in tqdm(jobs, desc=desc, disable=None)]
-    else:
-        from multiprocessing import get_context
-
-        with get_context("spawn").Pool(processes) as pool:
-            out = list(tqdm(pool.imap(_fit_job, jobs, chunksize=1), total=len(jobs), desc=desc, disable=None))
-    return [FitResult.from_json(text) for text in out]
+def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, settings: dict, data: dict,
+             params: dict | None = None) -> FitSpec:
+    """The :class:`~psysim.fitting.FitSpec` of one fit: the trials' quantile cells (computed
+    here, so that workers need no data) and the settings (``starts`` + ``fit_quantiles``
+    options)."""
+    opts = {k: v for k, v in settings.items() if k != "starts"}
+    free = free_parameters(model_name, task)
+    if free is not None:
+        opts["free"] = free
+    return FitSpec(key=key, model=model_name, cells=quantile_cells(trials, WOLFE2010_TRIM), starts=settings["starts"],
+                   params=dict(params or {}), settings=opts, data=data)
 
 
 def _subjects(trials, task, quick):
@@ -112,24 +113,48 @@ def _subjects(trials, task, quick):
     return subs[:2] if quick else subs
 
 
-def run(ctx):
-    models = [m.strip() for m in str(ctx.option("models", ",".join(MODELS))).split(",") if m.strip()]
-    bad = [m for m in models if m not in MODELS]
-    if bad:
-        raise PsysimError(f"option models: unknown {', '.join(bad)}; choose from {', '.join(MODELS)}")
-    processes = ctx.option("processes", 2, int)
-    ctx.use_dataset("wolfe2010")
-    trials = load_wolfe2010(tasks=TASKS)
-    mode = 1 if ctx.quick else 0
+def _choice(ctx, name, allowed):
+    """A comma-separated option naming some of ``allowed``, in the order given, each once."""
+    chosen = list(dict.fromkeys(v.strip() for v in str(ctx.option(name, ",".join(allowed))).split(",") if v.strip()))
+    bad = [v for v in chosen if v not in allowed]
+    if bad or not chosen:
+        raise PsysimError(f"option {name}: unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(allowed)}")
+    return chosen
 
-    # 1. per-observer fits
-    jobs = [(m, t, s, None, SETTINGS[m][mode]) for m in models for t in TASKS for s in _subjects(trials, t, ctx.quick)]
+
+def run(ctx):
+    models = _choice(ctx, "models", MODELS)
+    tasks = [t for t in TASKS if t in _choice(ctx, "tasks", TASKS)]
+    ctx.use_dataset("wolfe2010")
+    trials = load_wolfe2010(tasks=tasks)
+    mode = 1 if ctx.quick else 0
+    loo_tasks = tasks[-1:] if ctx.quick else tasks
+
+    # 1. per-observer fits and leave-one-observer-out group fits: one executor task per start
+    specs, loo_keys = [], []
+    for m in models:
+        for t in tasks:
+            task_trials = trials[trials["task"] == t]
+            for s in _subjects(trials, t, ctx.quick):
+                specs.append(fit_spec(f"fit/{m}/{t}/{s}", m, t, task_trials[task_trials["subject"] == s],
+                                      SETTINGS[m][mode], {"data": "wolfe2010", "task": t, "subject": s}))
+    n_fits = len(specs)
+    for m in models:
+        for t in loo_tasks:
+            task_trials = trials[trials["task"] == t]
+            subs = _subjects(trials, t, False)
+            for s in (subs[:3] if ctx.quick else subs):
+                specs.append(fit_spec(f"loo/{m}/{t}/{s}", m, t, task_trials[task_trials["subject"] != s],
+                                      LOO_SETTINGS[m][mode], {"data": "wolfe2010", "task": t, "subject": f"all-but-{s}"}))
+                loo_keys.append((m, t, s))
     with ctx.timer("fits"):
-        fits = _run_jobs(jobs, processes, "fits")
+        results = fit_many(specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="fits")
+    fits, loo_fits = results[:n_fits], results[n_fits:]
+    ctx.metadata["fit_seconds"] = {s.key: r.diagnostics["seconds"] for s, r in zip(specs, results)}
     rows, preds = [], []
     for res in fits:
         row = res.summary()
-        row.update(converged=res.diagnostics["converged"], seconds=res.diagnostics["seconds"], warnings="; ".join(res.warnings))
+        row.update(converged=res.diagnostics["converged"], warnings="; ".join(res.warnings))
         rows.append(row)
         p = res.predictions.copy()
         p.insert(0, "model", res.model)
@@ -150,29 +175,20 @@ def run(ctx):
     ctx.write_table(wins, "wins.csv")
 
     # 3. leave-one-observer-out prediction with a noise ceiling
-    loo_tasks = TASKS[2:] if ctx.quick else TASKS
-    loo_jobs, loo_keys = [], []
-    for m in models:
-        for t in loo_tasks:
-            subs = _subjects(trials, t, False)
-            held = subs[:3] if ctx.quick else subs
-            for s in held:
-                loo_jobs.append((m, t, None, s, LOO_SETTINGS[m][1 if ctx.quick else 0]))
-                loo_keys.append((m, t, s))
     with ctx.timer("leave_one_out"):
-        loo_fits = _run_jobs(loo_jobs, processes, "leave-one-out")
-    cells_by = {(t, s): quantile_cells(trials[(trials["task"] == t) & (trials["subject"] == s)], WOLFE2010_TRIM)
-                for t in loo_tasks for s in _subjects(trials, t, False)}
-    loo_rows = []
-    for (m, t, s), res in zip(loo_keys, loo_fits):
-        held = cells_by[(t, s)]
-        model = res.make_model()
-        settings = LOO_SETTINGS[m][1 if ctx.quick else 0]
-        pred = CellPredictor(type(model), held, n_sim=settings.get("n_sim", 2000)).quantiles(
-            model, held[["trim_lower", "trim_upper"]].to_numpy())
-        others = pd.concat([c.assign(subject=k[1]) for k, c in cells_by.items() if k[0] == t and k[1] != s])
-        loo_rows.append({"model": m, "task": t, "subject": s, "rmse_ms": quantile_rmse(held, pred),
-                         "ceiling_rmse_ms": noise_ceiling_rmse(held, others)})
+        cells_by = {(t, s): quantile_cells(trials[(trials["task"] == t) & (trials["subject"] == s)], WOLFE2010_TRIM)
+                    for t in loo_tasks for s in _subjects(trials, t, False)}
+        loo_rows = []
+        for (m, t, s), res in zip(loo_keys, loo_fits):
+            held = cells_by[(t, s)]
+            model = res.make_model()
+            settings = LOO_SETTINGS[m][mode]
+            sim_seed = int_seed(task_seed(ctx.seed, f"loo/{m}/{t}/{s}/predict"))
+            pred = CellPredictor(type(model), held, n_sim=settings.get("n_sim", 2000), seed=sim_seed).quantiles(
+                model, held[["trim_lower", "trim_upper"]].to_numpy())
+            others = pd.concat([c.assign(subject=k[1]) for k, c in cells_by.items() if k[0] == t and k[1] != s])
+            loo_rows.append({"model": m, "task": t, "subject": s, "rmse_ms": quantile_rmse(held, pred),
+                             "ceiling_rmse_ms": noise_ceiling_rmse(held, others)})
     loo = pd.DataFrame(loo_rows)
     heldout = loo.groupby(["model", "task"], as_index=False)[["rmse_ms", "ceiling_rmse_ms"]].mean()
     # held-out observers with a defined model RMSE (NaN: no predicted correct RT in the window)
@@ -184,13 +200,17 @@ def run(ctx):
     rec_rows = []
     if "cgs" in models:
         with ctx.timer("recovery"):
-            for t in TASKS:
+            rec_specs, truths = [], []
+            for t in tasks:
                 f = fits_df[(fits_df["model"] == "cgs") & (fits_df["task"] == t)]
                 if f.empty:
                     continue
                 true = get_model("cgs", **{p.name: float(f[p.name].median()) for p in get_model("cgs").parameters})
                 sim = true.simulate(make_design(t, (3, 6, 12, 18), 500), seed=ctx.seed_for("recovery", t))
-                res = fit_quantiles(true, sim, **SETTINGS["cgs"][mode])
+                rec_specs.append(fit_spec(f"recovery/cgs/{t}", "cgs", t, sim, SETTINGS["cgs"][mode],
+                                          {"data": "simulated", "task": t}, params=dict(true.params)))
+                truths.append((t, true))
+            for (t, true), res in zip(truths, fit_many(rec_specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="recovery")):
                 for n in res.free:
                     rec_rows.append({"task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
                                      "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])})
@@ -198,7 +218,7 @@ def run(ctx):
     ctx.write_table(recovery, "recovery.csv")
 
     # 5. figures and report
-    figs = _figures(trials, preds_df, fits_df, models)
+    figs = _figures(trials, preds_df, fits_df, models, tasks)
     for name, fig in figs.items():
         ctx.save_figure(fig, f"{name}.png")
     r = _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models)
@@ -210,7 +230,6 @@ def run(ctx):
         r.cite(get_model(m).citation)
     r.cite("Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation of response time distributions. Psychonomic Bulletin & Review, 9(2), 394-401.")
     r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "models": ", ".join(models)})
-
 
 FIGURE_CAPTIONS = {
     "quantiles": "Correct-RT quantiles (.1 .3 .5 .7 .9) by set size, averaged over observers (Vincentized): "
@@ -227,14 +246,14 @@ def _group(preds_df):
     return preds_df.groupby(["model", "task", "set_size", "target_present"], as_index=False)[cols].mean()
 
 
-def _figures(trials, preds_df, fits_df, models):
+def _figures(trials, preds_df, fits_df, models, tasks=TASKS):
     import matplotlib.pyplot as plt
 
     g = _group(preds_df)
     colours = {"cgs": "tab:blue", "gs": "tab:orange", "fit": "tab:green"}
     figs = {}
-    fig, axes = plt.subplots(len(TASKS), 2, figsize=(10, 3.2 * len(TASKS)), sharex=True, squeeze=False)
-    for i, task in enumerate(TASKS):
+    fig, axes = plt.subplots(len(tasks), 2, figsize=(10, 3.2 * len(tasks)), sharex=True, squeeze=False)
+    for i, task in enumerate(tasks):
         for j, present in enumerate((True, False)):
             ax = axes[i, j]
             for m in models:
@@ -245,15 +264,15 @@ def _figures(trials, preds_df, fits_df, models):
                         ax.plot(d["set_size"], d[q], "ko", ms=4, label="observers" if k == 0 else None)
             ax.set_title(f"{task}, target {'present' if present else 'absent'}")
             ax.set_ylabel("RT (ms)")
-            if i == len(TASKS) - 1:
+            if i == len(tasks) - 1:
                 ax.set_xlabel("set size")
     axes[0, 0].legend(fontsize=8)
     fig.tight_layout()
     figs["quantiles"] = fig
 
-    fig, axes = plt.subplots(2, len(TASKS), figsize=(4 * len(TASKS), 6.5), squeeze=False)
+    fig, axes = plt.subplots(2, len(tasks), figsize=(4 * len(tasks), 6.5), squeeze=False)
     probs = np.array([0.1, 0.3, 0.5, 0.7, 0.9])
-    for j, task in enumerate(TASKS):
+    for j, task in enumerate(tasks):
         for i, present in enumerate((True, False)):
             ax = axes[i, j]
             for m in models:
@@ -271,8 +290,8 @@ def _figures(trials, preds_df, fits_df, models):
     fig.tight_layout()
     figs["cdfs"] = fig
 
-    fig, axes = plt.subplots(1, len(TASKS), figsize=(4 * len(TASKS), 3.4), squeeze=False)
-    for j, task in enumerate(TASKS):
+    fig, axes = plt.subplots(1, len(tasks), figsize=(4 * len(tasks), 3.4), squeeze=False)
+    for j, task in enumerate(tasks):
         ax = axes[0, j]
         for present, ls in ((True, "-"), (False, "--")):
             for m in models:
@@ -314,9 +333,10 @@ def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Rep
         f"({', '.join(f'{t}: {n} observers' for t, n in n_obs.items())}) by a multinomial likelihood over "
         "correct-RT quantile bins (.1 .3 .5 .7 .9) and error counts of every set size x presence cell. "
         f"Correct RTs are trimmed to {WOLFE2010_TRIM.describe()}. CGS is fitted with its exact likelihood (closed-form "
-        "ex-Wald CDFs) by multi-start L-BFGS-B in log coordinates from three independent seeds; FIT and "
+        "ex-Wald CDFs) by multi-start L-BFGS-B in log coordinates from independent starts; FIT and "
         "Guided Search are fitted by simulation with common random numbers and differential evolution, with smaller searches "
-        f"(settings: {', '.join(f'{m}: {SETTINGS[m][1 if ctx.quick else 0]}' for m in models)})."
+        f"(settings: {', '.join(f'{m}: {SETTINGS[m][1 if ctx.quick else 0]}' for m in models)}). Every start has its "
+        f"own seed, derived from the run's seed ({ctx.seed}) and the name of the fit."
         + (" QUICK RUN: only the first 2 observers per task and tiny searches; the numbers are not to be trusted." if ctx.quick else "")
     )
     r.heading("Model comparison (BIC per observer)")

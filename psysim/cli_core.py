@@ -35,8 +35,10 @@ def add_parser(sub):
     p.add_argument("--quick", action="store_true", help="small settings for a fast look")
     p.add_argument("--seed", type=_seed, default=0, help="root seed (default 0)")
     p.add_argument("--out", type=Path, default=None, help="run folder (default runs/NAME-TIMESTAMP)")
-    p.add_argument("--force", action="store_true", help="replace an existing run folder")
-    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[], help="experiment option")
+    p.add_argument("--force", action="store_true", help="replace an existing run folder and discard an interrupted run's checkpoints")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", default=[],
+                   help="experiment option; for experiments that run executor tasks also workers=N, "
+                        "scheduler=ADDRESS, executor=serial|processes|dask, shard=I/N (docs/CLUSTER.md)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report, table headers and figure labels (default en)")
     p.set_defaults(func=cmd_run)
 
@@ -58,7 +60,8 @@ def cmd_run(args) -> int:
 
     exp = get_experiment(args.experiment)
     out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=_options(args.set), force=args.force, lang=args.lang)
-    print(f"wrote {out}")
+    if out is not None:  # (None: one shard of a job array, reported by execute)
+        print(f"wrote {out}")
     return 0
 
 

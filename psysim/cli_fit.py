@@ -1,4 +1,4 @@
-"""``psysim fit MODEL --data wolfe2010 [--task T] [--subject S] [--out DIR]``.
+"""``psysim fit MODEL --data wolfe2010 [--task T] [--subject S] [--out DIR] [--workers N | --scheduler ADDRESS]``.
 
 Fits one model to every selected observer x task of a human data set with the quantile-bin
 likelihood (:func:`psysim.fitting.quantile_fit.fit_quantiles`), with a progress bar, and writes
@@ -6,28 +6,41 @@ one ``fit_<model>_<task>_<subject>.json`` per fit (a :class:`~psysim.fitting.Fit
 ``fits.csv`` table (one row per fit: parameters, ``loglik``, ``aic``, ``bic``, ``n_obs``) into
 ``DIR``. Every file is written atomically after all fits succeeded, so a failed or
 interrupted command leaves no half-written output.
+
+Every search (observer x task x seed) is one task of :func:`psysim.fitting.fit_many` on the
+executor that ``--workers`` / ``--scheduler`` / ``--executor`` ask for (serial by default);
+its seed derives from ``--seed`` and the task's name, so the output is the same on every
+executor. Finished tasks are checkpointed in ``.DIR.partial/checkpoints/`` beside ``DIR``: run
+the same command again after an interruption and it resumes. ``--shard I/N`` runs one element
+of a job array into those checkpoints (``docs/CLUSTER.md``).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from psysim.errors import PsysimError
-from psysim.executor import positive_int
+from psysim.executor import add_executor_arguments, positive_int
 
 DATASETS = ("wolfe2010",)
 
 
 def add_parser(sub):
+    from psysim.cli_core import _seed
+    from psysim.cli_sweep import _shard
+
     p = sub.add_parser("fit", help="fit a model to human RT distributions and error rates")
     p.add_argument("model", help="registered model name (e.g. cgs, gs, fit)")
     p.add_argument("--data", default="wolfe2010", help="human data set (default wolfe2010)")
     p.add_argument("--task", action="append", default=None, help="task to fit (repeatable; default all)")
     p.add_argument("--subject", action="append", default=None, help="subject id within the task (repeatable; default all)")
     p.add_argument("--out", type=Path, default=None, help="folder for fit_*.json and fits.csv (default fits-MODEL)")
-    p.add_argument("--seeds", type=positive_int, default=3, help="differential-evolution seeds per fit (default 3)")
+    p.add_argument("--seed", type=_seed, default=0, help="root seed: every search's seed derives from it (default 0)")
+    p.add_argument("--seeds", type=positive_int, default=3,
+                   help="independent searches (starts) per fit, each an executor task with its own seed (default 3)")
     p.add_argument("--starts", type=positive_int, default=512,
                    help="exact likelihoods (CGS): Sobol starting points per seed (default 512)")
     p.add_argument("--local", type=positive_int, default=8,
@@ -38,6 +51,13 @@ def add_parser(sub):
                    help="simulated likelihoods: population size multiplier (default 8)")
     p.add_argument("--no-polish", action="store_true", help="skip the final local polish")
     p.add_argument("--n-sim", type=positive_int, default=2000, help="simulated trials per cell for models without an exact likelihood")
+    p.add_argument("--force", action="store_true",
+                   help="discard the checkpoints of an interrupted fit into DIR (they are refused when the settings differ)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--shard", type=_shard, default=None, metavar="I/N",
+                   help="job arrays: run only the searches p with p %% N == I into the shared checkpoints; "
+                        "run once more without --shard to write the output (docs/CLUSTER.md)")
+    add_executor_arguments(p)
     p.set_defaults(func=cmd_fit)
 
 
@@ -69,42 +89,82 @@ def select_runs(trials: pd.DataFrame, tasks=None, subjects=None) -> list[tuple[s
     return runs
 
 
-def cmd_fit(args) -> int:
-    from tqdm.auto import tqdm
+def _has_results(checkpoints: Path) -> bool:
+    return checkpoints.is_dir() and any(checkpoints.glob("*.pkl"))
 
-    from psysim.fitting.quantile_fit import fit_quantiles
+
+def cmd_fit(args) -> int:
+    import shutil
+
+    from psysim.executor import Checkpoints, executor_from_args
+    from psysim.fitting import FitSpec, fit_many
+    from psysim.fitting.quantile_fit import quantile_cells
     from psysim.models import get_model
     from psysim.runs import atomic_write_text
+    from psysim.stats import WOLFE2010_TRIM
 
+    # every check before anything is written or started
     model = get_model(args.model)
     trials = load_human(args.data)
     runs = select_runs(trials, args.task, args.subject)
     out = Path(args.out) if args.out is not None else Path(f"fits-{model.name}")
     if out.exists() and not out.is_dir():
         raise PsysimError(f"--out {out}: exists and is not a folder")
-    seeds = tuple(range(args.seeds))
-    results = []
-    exact = hasattr(type(model), "correct_cdf")
-    steps = args.local if exact else args.maxiter  # progress steps per seed
-    with tqdm(total=len(runs) * len(seeds) * steps, desc=f"fit {model.name}", disable=None,
-              unit="local search" if exact else "gen") as bar:
-        for task, subject in runs:
-            bar.set_postfix_str(f"{task} {subject}")
-            before = bar.n
-            data = trials[(trials["task"] == task) & (trials["subject"] == subject)]
-            res = fit_quantiles(model, data, seeds=seeds, maxiter=args.maxiter, popsize=args.popsize,
-                                n_starts=args.starts, n_local=args.local,
-                                n_sim=args.n_sim, polish=not args.no_polish, progress=bar.update,
-                                data={"data": args.data, "task": task, "subject": subject})
-            bar.update(before + len(seeds) * steps - bar.n)  # DE may stop early
-            results.append(res)
-            for w in res.warnings:
-                tqdm.write(f"{task} {subject}: {w}")
+    if not out.name or out.name in (".", ".."):
+        raise PsysimError(f"--out {out}: give a folder name")
+    if args.shard is not None and args.force:
+        raise PsysimError("--force with --shard would delete the other shards' results; remove the folder yourself")
+    settings = {"maxiter": args.maxiter, "popsize": args.popsize, "n_starts": args.starts, "n_local": args.local,
+                "n_sim": args.n_sim, "polish": not args.no_polish}
+    specs = []
+    for task, subject in runs:
+        data = trials[(trials["task"] == task) & (trials["subject"] == subject)]
+        specs.append(FitSpec(key=f"fit/{model.name}/{task}/{subject}", model=model.name,
+                             cells=quantile_cells(data, WOLFE2010_TRIM), starts=args.seeds, settings=settings,
+                             data={"data": args.data, "task": task, "subject": subject}))
+    fingerprint = {"command": "fit", "model": model.name, "data": args.data, "fits": [s.key for s in specs],
+                   "starts": args.seeds, "settings": settings}
+
+    # checkpoints beside the output folder (which may exist and hold other fits)
+    partial = out.parent / f".{out.name}.partial"
+    checkpoints = partial / "checkpoints"
+    if args.force:
+        shutil.rmtree(partial, ignore_errors=True)
+    resuming = _has_results(checkpoints)
+    if args.shard is None and not resuming and partial.exists():
+        shutil.rmtree(partial, ignore_errors=True)  # nothing finished there: start afresh
+    Checkpoints(checkpoints, args.seed, fingerprint)  # refuses another fit's checkpoints, keeps them
+    if resuming:
+        print(f"resuming from {partial}")
+    ex = None
+    try:
+        ex = executor_from_args(args)
+        results = fit_many(specs, seed=args.seed, executor=ex, checkpoint_dir=checkpoints, fingerprint=fingerprint,
+                           progress=False if args.no_progress else None, desc=f"fit {model.name}", shard=args.shard)
+    except BaseException as exc:
+        if args.shard is None and not _has_results(checkpoints):
+            shutil.rmtree(partial, ignore_errors=True)  # nothing to resume from: leave nothing behind
+        elif not isinstance(exc, PsysimError):
+            print(f"psysim: {partial} keeps the finished searches; run the same command again to resume",
+                  file=sys.stderr)
+        raise
+    finally:
+        if ex is not None:
+            ex.close()
+    if args.shard is not None:
+        i, n = args.shard
+        print(f"shard {i}/{n}: " + ("every fit is done; " if results is not None else
+                                    f"searches computed into {checkpoints}; when every shard is done, ")
+              + "run the same command without --shard to write the output")
+        return 0
+    for res in results:
+        for w in res.warnings:
+            print(f"{res.data['task']} {res.data['subject']}: {w}")
     out.mkdir(parents=True, exist_ok=True)
     for res in results:
-        name = f"fit_{model.name}_{res.data['task']}_{res.data['subject']}.json"
-        res.to_json(out / name)
+        res.to_json(out / f"fit_{model.name}_{res.data['task']}_{res.data['subject']}.json")
     table = pd.DataFrame([r.summary() for r in results])
     atomic_write_text(out / "fits.csv", table.to_csv(index=False))
+    shutil.rmtree(partial, ignore_errors=True)  # every result is written: the checkpoints go
     print(f"{len(results)} fit(s) of {model.name} written to {out}")
     return 0

@@ -341,14 +341,26 @@ def executor_from_args(args) -> Executor:
 
 def executor_from_options(options: dict) -> Executor:
     """The executor that experiment options ask for (``psysim run NAME --set workers=4`` or
-    ``--set scheduler=tcp://host:8786``, optionally ``--set executor=processes``)."""
+    ``--set scheduler=tcp://host:8786``, optionally ``--set executor=processes``;
+    ``--set processes=N`` is short for ``--set executor=processes --set workers=N``)."""
     workers = options.get("workers")
+    kind = str(options.get("executor", "auto"))
+    if options.get("processes") is not None:
+        if workers is not None or kind not in ("auto", "processes"):
+            raise PsysimError("option processes=N is short for executor=processes workers=N; give one or the other")
+        workers, kind = options["processes"], "processes"
+        name = "processes"
+    else:
+        name = "workers"
     if workers is not None:
         try:
             workers = int(workers)
         except (TypeError, ValueError):
-            raise PsysimError(f"option workers={workers!r}: expected a whole number >= 1") from None
-    return make_executor(str(options.get("executor", "auto")), workers, options.get("scheduler"))
+            raise PsysimError(f"option {name}={workers!r}: expected a whole number >= 1") from None
+        if workers < 1:
+            raise PsysimError(f"option {name}={workers}: expected a whole number >= 1")
+    scheduler = options.get("scheduler")
+    return make_executor(kind, workers, None if scheduler in (None, "") else str(scheduler))
 
 
 def positive_int(text: str) -> int:

@@ -1,12 +1,21 @@
 """Run folders: what ``psysim run`` writes, written so that nothing is ever half there.
 
-A run is written into a hidden temporary folder beside the requested one and renamed into
-place only when the experiment has finished (``os.replace`` of a directory is atomic on one
-file system). An experiment that fails leaves no run folder behind. Single files are written
-the same way (:func:`atomic_write_text`).
+A run ``OUT`` is written into its hidden sibling ``.OUT.partial/`` and renamed into place only
+when the experiment has finished (``os.replace`` of a directory is atomic on one file system),
+so ``OUT`` is either absent or complete. Single files are written the same way
+(:func:`atomic_write_text`).
+
+Resuming: experiments that run their work as executor tasks (:meth:`RunContext.map_tasks`)
+checkpoint every finished task in ``.OUT.partial/checkpoints/``, with a manifest of the
+experiment, seed and options. An interrupted run (an error, Ctrl-C, SIGKILL, a cluster time
+limit) keeps that folder; the same command run again loads the finished tasks and computes
+only the rest, with byte-identical results. A folder left by a run with another seed or other
+options is refused (``--force`` starts over); options that only say where tasks run
+(:data:`RUN_OPTIONS`: ``workers``, ``scheduler``, ...) may change between the two. A run that
+fails before any task finished leaves nothing behind. On success the checkpoints are deleted.
 
 ``metadata.json`` records the experiment, its options, the seed, psysim and library versions,
-timings and the data sources used.
+timings, the executor, task counts and the data sources used.
 """
 
 from __future__ import annotations
@@ -14,6 +23,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 import zlib
@@ -124,6 +134,15 @@ class RunContext:
         Language of the report, table headers and figure labels: ``"en"`` or ``"ja"``
         (``--lang``; see :mod:`psysim.i18n`). Data files are written in one vocabulary
         whatever the language.
+    checkpoint_dir : Path or None
+        Where :meth:`map_tasks` checkpoints finished tasks (set by :func:`execute`; None: no
+        checkpoints).
+    fingerprint : dict or None
+        What the run computes (experiment, quick, options but :data:`RUN_OPTIONS`), stored
+        with the checkpoints so that another run's are refused.
+    shard : (int, int) or None
+        ``(i, n)`` from ``--set shard=I/N``: one element of a job array (see
+        :meth:`map_tasks`).
     """
 
     name: str
@@ -135,6 +154,52 @@ class RunContext:
     datasets: list = field(default_factory=list)
     _timings: dict = field(default_factory=dict)
     lang: str = "en"
+    checkpoint_dir: Path | None = None
+    fingerprint: dict | None = None
+    shard: tuple | None = None
+    _executor: object = None
+    _tasks: list = field(default_factory=list)
+
+    @property
+    def executor(self):
+        """The executor the run's options ask for (``--set workers=N``, ``--set
+        scheduler=ADDRESS``, ``--set executor=processes``; default serial), made on first use
+        and closed when the run ends (:func:`psysim.executor.executor_from_options`)."""
+        if self._executor is None:
+            from psysim.executor import executor_from_options
+
+            self._executor = executor_from_options(self.options)
+        return self._executor
+
+    def map_tasks(self, fn, tasks, *, desc: str | None = None, chunk_size: int = 1, progress=None):
+        """Run independent tasks on the run's executor, checkpointed in the run's folder.
+
+        :func:`psysim.executor.map_tasks` with this run's executor, root seed, checkpoint
+        folder and fingerprint: ``fn(payload, seed)`` for every ``(key, payload)``, results in
+        task order, ``seed`` the task's own :class:`numpy.random.SeedSequence` (from the root
+        seed and the key). Keys must be unique within the run (prefix them with the stage,
+        e.g. ``"fit/cgs/spatial/3/start0"``) and stable, since they address the checkpoints a
+        resumed run reloads. ``fn`` must be a module-level function (workers import it).
+
+        With ``shard`` (a job-array element) only this shard's tasks run; when others' are
+        missing the run stops here (:class:`ShardIncomplete`) and :func:`execute` reports it.
+        """
+        from psysim.executor import map_tasks
+
+        res = map_tasks(fn, tasks, executor=self.executor, seed=self.seed, checkpoint_dir=self.checkpoint_dir,
+                        fingerprint=self.fingerprint, chunk_size=chunk_size, progress=progress, desc=desc,
+                        shard=self.shard)
+        self._tasks.append({"stage": desc, "tasks": len(res), "loaded": int(res.loaded),
+                            "computed": int(res.computed), "seconds": res.seconds})
+        if not res.complete:
+            raise ShardIncomplete(desc)
+        return res
+
+    def close(self) -> None:
+        """Release the executor's workers (a Dask cluster), if one was started."""
+        if self._executor is not None:
+            ex, self._executor = self._executor, None
+            ex.close()
 
     def seed_for(self, *key) -> np.random.SeedSequence:
         """A seed derived from the root seed and a key (stable across runs and workers)."""
@@ -179,6 +244,41 @@ class RunContext:
         return _Timer(self._timings, label)
 
 
+class ShardIncomplete(Exception):
+    """Raised by :meth:`RunContext.map_tasks` in a job-array element (``shard``) when other
+    shards' tasks are not finished yet: the element's work is done."""
+
+
+RUN_OPTIONS = ("workers", "scheduler", "executor", "processes", "shard")
+"""``--set`` options that say where and how tasks run, not what they compute: left out of the
+checkpoint fingerprint, so an interrupted run may resume on another executor."""
+
+
+def run_fingerprint(name: str, quick: bool, options: dict) -> dict:
+    """What a run computes, for its checkpoint manifest (the seed is stored beside it)."""
+    import psysim
+
+    return {
+        "experiment": name,
+        "quick": bool(quick),
+        "options": {str(k): str(v) for k, v in sorted(options.items()) if k not in RUN_OPTIONS},
+        "psysim": psysim.__version__,
+    }
+
+
+def parse_shard(text) -> tuple[int, int] | None:
+    """``"I/N"`` -> ``(I, N)`` (``--set shard=I/N``); None for None."""
+    if text is None:
+        return None
+    try:
+        i, n = (int(v) for v in str(text).split("/"))
+    except ValueError:
+        raise PsysimError(f"option shard={text!r}: expected I/N such as 3/10") from None
+    if n < 1 or not 0 <= i < n:
+        raise PsysimError(f"option shard={text!r}: need N >= 1 and 0 <= I < N")
+    return i, n
+
+
 class _Timer:
     def __init__(self, store, label):
         self.store, self.label = store, label
@@ -196,8 +296,9 @@ def default_out(name: str) -> Path:
     return Path("runs") / f"{name}-{stamp}"
 
 
-def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=None, force: bool = False, lang: str = "en") -> Path:
-    """Run an experiment module into a run folder, atomically.
+def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=None, force: bool = False,
+            lang: str = "en") -> Path | None:
+    """Run an experiment module into a run folder, atomically and resumably.
 
     Parameters
     ----------
@@ -205,17 +306,35 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         Defines ``NAME`` and ``run(ctx)``.
     out : path, optional
         Run folder (default ``runs/NAME-YYYYmmdd-HHMMSS``). It must not exist unless ``force``.
+        The run is built in ``.OUT.partial/`` beside it; an interrupted run that had finished
+        executor tasks keeps that folder, and the same call resumes from it.
     seed, quick, options, lang
-        See :class:`RunContext`.
+        See :class:`RunContext`. ``options`` may hold :data:`RUN_OPTIONS` (``workers``,
+        ``scheduler``, ``executor``, ``shard``) for experiments that use
+        :meth:`RunContext.map_tasks`.
+    force : bool
+        Replace an existing run folder and discard an interrupted run's checkpoints.
 
     Returns
     -------
-    Path
-        The finished run folder.
+    Path or None
+        The finished run folder; None for a job-array element (``shard``), which only fills
+        the checkpoints.
     """
+    from psysim.executor import Checkpoints, ResumableRun
     from psysim.i18n import check_lang
 
     check_lang(lang)
+    options = dict(options or {})
+    shard = parse_shard(options.get("shard"))
+    if shard is not None:
+        if not getattr(experiment, "USES_EXECUTOR", False):
+            raise PsysimError(f"option shard: experiment {experiment.NAME} does not run its work as executor tasks; "
+                              "run it without shard")
+        if force:
+            raise PsysimError("--force with shard= would delete the other shards' results; remove the folder yourself")
+        if out is None:
+            raise PsysimError("option shard: give --out, the same for every shard")
     out = Path(out) if out is not None else default_out(experiment.NAME)
     if out.exists() and not force:
         raise PsysimError(f"output folder {out} already exists; choose another --out or pass --force")
@@ -227,14 +346,39 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             break
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=parent))
     except OSError as exc:
         raise PsysimError(f"cannot write the run folder in {parent}: {exc.strerror}") from None
-    ctx = RunContext(name=experiment.NAME, out=tmp, seed=int(seed), quick=bool(quick), options=dict(options or {}), lang=lang)
+    run = ResumableRun(out, force=force)
+    fingerprint = run_fingerprint(experiment.NAME, quick, options)
+    run.start()  # (--force: deletes an interrupted run's folder first)
+    if shard is None and not run.has_results():
+        (run.checkpoints / "manifest.json").unlink(missing_ok=True)  # nothing to keep: start afresh
+    Checkpoints(run.checkpoints, int(seed), fingerprint)  # refuses another run's checkpoints, keeps them
+    n_done = len(list(run.checkpoints.glob("*.pkl")))
+    if run.resuming and n_done:
+        print(f"psysim: resuming from {run.path} ({n_done} checkpoint file(s))", file=sys.stderr)
+    if shard is not None:
+        work = Path(tempfile.mkdtemp(prefix=".shard-", dir=run.path))  # private: shards run at once
+    else:
+        work = run.path
+        for p in work.iterdir():  # what an interrupted run had written, but its checkpoints
+            if p.name != run.checkpoints.name:
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+    ctx = RunContext(name=experiment.NAME, out=work, seed=int(seed), quick=bool(quick), options=options, lang=lang,
+                     checkpoint_dir=run.checkpoints, fingerprint=fingerprint, shard=shard)
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     try:
-        experiment.run(ctx)
+        try:
+            experiment.run(ctx)
+        except ShardIncomplete:
+            done = sum(t["computed"] for t in ctx._tasks)
+            print(f"shard {shard[0]}/{shard[1]}: {done} task(s) computed into {run.checkpoints}; when every shard "
+                  f"is done, run the same command without shard= to write {out}")
+            return None
+        if shard is not None:
+            print(f"shard {shard[0]}/{shard[1]}: every task is done; run the same command without shard= to write {out}")
+            return None
         meta = {
             "experiment": experiment.NAME,
             "seed": int(seed),
@@ -248,17 +392,25 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             "data_sources": [
                 {"name": d.name, "citation": d.citation, "licence": d.licence, "source": d.source_url} for d in ctx.datasets
             ],
-            **ctx.metadata,
         }
-        atomic_write_text(tmp / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
-        os.chmod(tmp, _umask_mode() | 0o111)  # mkdtemp makes 0700 folders
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if ctx._tasks:
+            meta["executor"] = ctx._executor.describe() if ctx._executor is not None else None
+            meta["tasks"] = ctx._tasks
+        meta.update(ctx.metadata)
+        atomic_write_text(work / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
+    except BaseException as exc:
+        if shard is None:
+            if not run.has_results():
+                run.discard()  # nothing to resume from: leave nothing behind
+            elif not isinstance(exc, PsysimError):  # (a PsysimError is reported in one line)
+                print(f"psysim: {run.path} keeps the finished tasks; run the same command again "
+                      f"(--out {out}) to resume", file=sys.stderr)
         raise
-    return out
+    finally:
+        ctx.close()
+        if shard is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return run.finish()
 
 
 def list_experiments() -> dict:

@@ -3,25 +3,36 @@
 - :func:`fit_cell_means`: weighted least squares on group cell means and error rates.
 - :func:`fit_quantiles`: multinomial likelihood over RT-quantile bins and errors, per observer
   (the objective of the RT-distribution literature), differential evolution + polishing.
+- :func:`fit_many`: many fits (observers x tasks x models x starts) as tasks of
+  :mod:`psysim.executor` (serial, processes or Dask), checkpointed and resumable.
 """
 
 from psysim.fitting.cell_means import fit_cell_means, observed_cells, predict_cells
 from psysim.fitting.quantile_fit import (
+    FitProblem,
+    finish_fit,
     fit_quantiles,
     leave_one_out,
     multinomial_loglik,
     noise_ceiling_rmse,
     parameter_recovery,
+    prepare_fit,
     quantile_cells,
     quantile_rmse,
+    search_once,
 )
 from psysim.fitting.result import FitResult, aic, bic
+from psysim.fitting.tasks import FitSpec, fit_many
 
 __all__ = [
+    "FitProblem",
     "FitResult",
+    "FitSpec",
     "aic",
     "bic",
+    "finish_fit",
     "fit_cell_means",
+    "fit_many",
     "fit_quantiles",
     "leave_one_out",
     "multinomial_loglik",
@@ -29,6 +40,8 @@ __all__ = [
     "observed_cells",
     "parameter_recovery",
     "predict_cells",
+    "prepare_fit",
     "quantile_cells",
     "quantile_rmse",
+    "search_once",
 ]

@@ -471,6 +471,171 @@ def _de_run(f, zb, seed, maxiter, popsize, tol, polish, n_polish, exact, progres
     return z, fun, {"de_message": str(de.message), "de_nit": int(de.nit), "de_success": bool(de.success)}
 
 
+class FitProblem:
+    """What one fit needs apart from the search seeds: the objective, the free parameters,
+    their bounds and optimiser coordinates, and the search method.
+
+    Made by :func:`prepare_fit`. :func:`search_once` runs one independent search (one seed)
+    on it and :func:`finish_fit` turns the searches into a :class:`FitResult`;
+    :func:`fit_quantiles` is the three in a row. :mod:`psysim.fitting.tasks` runs the searches
+    of many fits as separate executor tasks (other processes or machines), each on a problem
+    rebuilt from the same arguments, which gives the same numbers: the objective is a
+    deterministic function of the parameters (exact, or common random numbers).
+    """
+
+    def __init__(self, model: SearchModel, cells: pd.DataFrame, free=None, fixed=None, bounds=None,
+                 method: str = "auto", n_sim: int = 2000, sim_seed=0):
+        start, free, b = _resolve(model, free, fixed, bounds)
+        self.model, self.start, self.free, self.bounds = model, start, list(free), b
+        self.cells = cells
+        self.n_sim = n_sim
+        self.obj = QuantileObjective(start, cells, free, n_sim=n_sim, seed=sim_seed)
+        if method == "auto":
+            method = "multistart" if self.obj.predictor.exact else "de"
+        if method not in ("multistart", "de"):
+            raise PsysimError(f"fit_quantiles: method must be 'auto', 'multistart' or 'de', got {method!r}")
+        self.method = method
+        self.space = _Space(type(model), free, b, log="all" if method == "multistart" else "wide")
+        self.zb = self.space.z_bounds
+
+    def f(self, z) -> float:
+        """The loss (negative log-likelihood) at optimiser coordinates ``z``."""
+        return self.obj(self.space.to_params(z))
+
+    @property
+    def fb(self):
+        """The loss of many points at once (``(P, n) -> (P,)``), or None without a batched model."""
+        if not self.obj.batched:
+            return None
+        return lambda Z: self.obj.loss_batch(self.space.to_params(np.atleast_2d(Z)))
+
+
+def prepare_fit(
+    model: SearchModel,
+    trials: pd.DataFrame | None = None,
+    *,
+    cells: pd.DataFrame | None = None,
+    free=None,
+    fixed: dict | None = None,
+    bounds: dict | None = None,
+    method: str = "auto",
+    n_sim: int = 2000,
+    sim_seed=0,
+    trim: TrimRule = WOLFE2010_TRIM,
+) -> FitProblem:
+    """The :class:`FitProblem` of :func:`fit_quantiles` (same parameters); checks them all."""
+    if cells is None:
+        if trials is None:
+            raise PsysimError("fit_quantiles: give trials or cells")
+        cells = quantile_cells(trials, trim)
+    return FitProblem(model, cells, free, fixed, bounds, method, n_sim, sim_seed)
+
+
+def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: int = 8, tol: float = 1e-6,
+                polish: bool = True, n_polish: int = 1, n_starts: int = 512, n_local: int = 8,
+                progress=None) -> dict:
+    """One independent search of a fit from one seed (see :func:`fit_quantiles` for the settings).
+
+    Returns
+    -------
+    dict
+        ``seed, loss, params`` (the search's optimum), ``z`` (its optimiser coordinates), the
+        method's own diagnostics, ``n_evaluations`` and ``seconds``. Plain Python values, so
+        that it can travel between processes and be checkpointed.
+    """
+    n0, t0 = problem.obj.n_eval, time.perf_counter()
+    if problem.method == "multistart":
+        z, fun, info = _multistart(problem.f, problem.zb, int(seed), n_starts, n_local, progress, problem.fb)
+    else:
+        z, fun, info = _de_run(problem.f, problem.zb, int(seed), maxiter, popsize, tol, polish, n_polish,
+                               problem.obj.predictor.exact, progress)
+    run = {"seed": int(seed), "loss": float(fun), **info}
+    run["params"] = {k: float(v) for k, v in problem.space.to_params(z).items()}
+    run["z"] = [float(v) for v in z]
+    run["n_evaluations"] = int(problem.obj.n_eval - n0)
+    run["seconds"] = round(time.perf_counter() - t0, 3)
+    return run
+
+
+def finish_fit(problem: FitProblem, runs, *, polish: bool = True, maxiter: int = 60, popsize: int = 8,
+               n_starts: int = 512, n_local: int = 8, converge_tol: float = 1.0, data: dict | None = None,
+               seconds: float | None = None, **_ignored) -> FitResult:
+    """The :class:`FitResult` of a fit from its searches (:func:`search_once` results, in seed order).
+
+    Picks the best search (the first of equal ones), polishes it (multi-start, with
+    ``polish``), checks convergence and bounds and predicts every cell. ``seconds`` is the
+    fit's time (default: the searches' times plus this step's). Other search settings
+    (``tol``, ``n_polish``) are accepted and ignored, so that one settings dict serves both.
+    """
+    runs = [dict(r) for r in runs]
+    if not runs:
+        raise PsysimError("fit_quantiles: seeds must name at least one search")
+    t0 = time.perf_counter()
+    n0 = problem.obj.n_eval
+    zb, space, free, b, start = problem.zb, problem.space, problem.free, problem.bounds, problem.start
+    best = min(runs, key=lambda r: r["loss"])
+    if problem.method == "multistart" and polish:
+        # final polish of the best optimum over all seeds (cheap when it is already a minimum)
+        loc = minimize(problem.f, np.asarray(best["z"]), method="L-BFGS-B", bounds=zb, options={"maxiter": 200})
+        # (scipy's own finite differences here: an independent check on the batched gradient)
+        if loc.fun < best["loss"]:
+            best = dict(best, loss=float(loc.fun), params={k: float(v) for k, v in space.to_params(loc.x).items()})
+    n_eval = sum(int(r.get("n_evaluations", 0)) for r in runs) + problem.obj.n_eval - n0
+    for r in runs:
+        r.pop("z", None)
+    fitted = start.with_params(**best["params"])
+    losses = np.array([r["loss"] for r in runs])
+    spread = float(losses.max() - losses.min())
+    n_agree = int(np.sum(losses - best["loss"] <= converge_tol))
+    warnings = []
+    zbest = space.to_z(fitted.params)
+    for i, n in enumerate(free):
+        zlo, zhi = zb[i]
+        if min(zbest[i] - zlo, zhi - zbest[i]) <= 1e-3 * (zhi - zlo):
+            lo, hi = b[n]
+            warnings.append(f"parameter '{n}' ended at its search bound ({fitted.params[n]:g} in [{lo:g}, {hi:g}])")
+    if len(runs) > 1 and n_agree < len(runs):
+        warnings.append(f"seeds disagree: {n_agree} of {len(runs)} seeds within {converge_tol:g} of the best "
+                        f"log-likelihood (spread {spread:.2f}); the search may not have converged")
+    if problem.method == "multistart":
+        optimizer = (f"multi-start L-BFGS-B in log coordinates: per seed {n_starts} scrambled-Sobol points, "
+                     f"the best {n_local} optimised locally" + ("; final polish of the best" if polish else ""))
+    else:
+        optimizer = (f"scipy differential_evolution (maxiter={maxiter}, popsize={popsize}) + "
+                     + ("local polish" if polish else "no polish"))
+    preds = _predictions(problem.obj, fitted)
+    if seconds is None:
+        seconds = sum(float(r.get("seconds", 0.0)) for r in runs) + time.perf_counter() - t0
+    exact = bool(problem.obj.predictor.exact)
+    return FitResult(
+        model=problem.model.name,
+        params=fitted.params,
+        free=tuple(free),
+        loss=best["loss"],
+        loglik=-best["loss"],
+        n_obs=int(problem.cells["n"].sum()),
+        objective=OBJECTIVE,
+        predictions=preds,
+        data=dict(data or {}),
+        diagnostics={
+            "optimizer": optimizer,
+            "method": problem.method,
+            "exact_likelihood": exact,
+            "n_sim": None if exact else int(problem.n_sim),
+            "seeds": runs,
+            "loss_spread": spread,
+            "n_seeds_agree": n_agree,
+            "converge_tol": float(converge_tol),
+            "converged": bool(n_agree == len(runs)),
+            "bounds": {n: list(v) for n, v in b.items()},
+            "fixed": {n: float(start.params[n]) for n in start.params if n not in free},
+            "n_evaluations": int(n_eval),
+            "seconds": round(float(seconds), 3),
+            "warnings": warnings,
+        },
+    )
+
+
 def fit_quantiles(
     model: SearchModel,
     trials: pd.DataFrame | None = None,
@@ -551,91 +716,20 @@ def fit_quantiles(
         ``loglik`` of the best seed, ``n_obs`` = trials in the likelihood, ``predictions`` with
         observed and predicted error rates and quantiles per cell, ``diagnostics`` with every
         seed's optimum, the spread of the optima, evaluations, time and bound warnings.
+
+    Notes
+    -----
+    The same as :func:`prepare_fit`, :func:`search_once` for every seed, then
+    :func:`finish_fit`; :func:`psysim.fitting.tasks.fit_many` runs those steps of many fits
+    as tasks of an executor.
     """
-    if cells is None:
-        if trials is None:
-            raise PsysimError("fit_quantiles: give trials or cells")
-        cells = quantile_cells(trials, trim)
-    start, free, b = _resolve(model, free, fixed, bounds)
-    obj = QuantileObjective(start, cells, free, n_sim=n_sim, seed=sim_seed)
-    if method == "auto":
-        method = "multistart" if obj.predictor.exact else "de"
-    if method not in ("multistart", "de"):
-        raise PsysimError(f"fit_quantiles: method must be 'auto', 'multistart' or 'de', got {method!r}")
-    space = _Space(type(model), free, b, log="all" if method == "multistart" else "wide")
-    zb = space.z_bounds
-    f = lambda z: obj(space.to_params(z))  # noqa: E731
-    fb = (lambda Z: obj.loss_batch(space.to_params(np.atleast_2d(Z)))) if obj.batched else None  # noqa: E731
+    problem = prepare_fit(model, trials, cells=cells, free=free, fixed=fixed, bounds=bounds, method=method,
+                          n_sim=n_sim, sim_seed=sim_seed, trim=trim)
     t0 = time.perf_counter()
-    runs = []
-    for s in seeds:
-        if method == "multistart":
-            z, fun, info = _multistart(f, zb, int(s), n_starts, n_local, progress, fb)
-            run = {"seed": int(s), "loss": fun, **info}
-        else:
-            z, fun, info = _de_run(f, zb, int(s), maxiter, popsize, tol, polish, n_polish, obj.predictor.exact, progress)
-            run = {"seed": int(s), "loss": fun, **info}
-        run["params"] = {k: float(v) for k, v in space.to_params(z).items()}
-        run["z"] = [float(v) for v in z]
-        runs.append(run)
-    best = min(runs, key=lambda r: r["loss"])
-    if method == "multistart" and polish:
-        # final polish of the best optimum over all seeds (cheap when it is already a minimum)
-        loc = minimize(f, np.asarray(best["z"]), method="L-BFGS-B", bounds=zb, options={"maxiter": 200})
-        # (scipy's own finite differences here: an independent check on the batched gradient)
-        if loc.fun < best["loss"]:
-            best = dict(best, loss=float(loc.fun), params={k: float(v) for k, v in space.to_params(loc.x).items()})
-    for r in runs:
-        r.pop("z", None)
-    fitted = start.with_params(**best["params"])
-    losses = np.array([r["loss"] for r in runs])
-    spread = float(losses.max() - losses.min())
-    n_agree = int(np.sum(losses - best["loss"] <= converge_tol))
-    warnings = []
-    zbest = space.to_z(fitted.params)
-    for i, n in enumerate(free):
-        zlo, zhi = zb[i]
-        if min(zbest[i] - zlo, zhi - zbest[i]) <= 1e-3 * (zhi - zlo):
-            lo, hi = b[n]
-            warnings.append(f"parameter '{n}' ended at its search bound ({fitted.params[n]:g} in [{lo:g}, {hi:g}])")
-    if len(runs) > 1 and n_agree < len(runs):
-        warnings.append(f"seeds disagree: {n_agree} of {len(runs)} seeds within {converge_tol:g} of the best "
-                        f"log-likelihood (spread {spread:.2f}); the search may not have converged")
-    if method == "multistart":
-        optimizer = (f"multi-start L-BFGS-B in log coordinates: per seed {n_starts} scrambled-Sobol points, "
-                     f"the best {n_local} optimised locally" + ("; final polish of the best" if polish else ""))
-    else:
-        optimizer = (f"scipy differential_evolution (maxiter={maxiter}, popsize={popsize}) + "
-                     + ("local polish" if polish else "no polish"))
-    preds = _predictions(obj, fitted)
-    loglik = -best["loss"]
-    return FitResult(
-        model=model.name,
-        params=fitted.params,
-        free=tuple(free),
-        loss=best["loss"],
-        loglik=loglik,
-        n_obs=int(cells["n"].sum()),
-        objective=OBJECTIVE,
-        predictions=preds,
-        data=dict(data or {}),
-        diagnostics={
-            "optimizer": optimizer,
-            "method": method,
-            "exact_likelihood": bool(obj.predictor.exact),
-            "n_sim": None if obj.predictor.exact else int(n_sim),
-            "seeds": runs,
-            "loss_spread": spread,
-            "n_seeds_agree": n_agree,
-            "converge_tol": float(converge_tol),
-            "converged": bool(n_agree == len(runs)),
-            "bounds": {n: list(v) for n, v in b.items()},
-            "fixed": {n: float(start.params[n]) for n in start.params if n not in free},
-            "n_evaluations": int(obj.n_eval),
-            "seconds": round(time.perf_counter() - t0, 3),
-            "warnings": warnings,
-        },
-    )
+    settings = {"maxiter": maxiter, "popsize": popsize, "polish": polish, "n_starts": n_starts, "n_local": n_local}
+    runs = [search_once(problem, s, tol=tol, n_polish=n_polish, progress=progress, **settings) for s in seeds]
+    return finish_fit(problem, runs, converge_tol=converge_tol, data=data, **settings,
+                      seconds=time.perf_counter() - t0)
 
 
 def _predictions(obj: QuantileObjective, model: SearchModel) -> pd.DataFrame:
