@@ -29,6 +29,10 @@ Writes ``temperature.csv`` (``task, subject, priority, beta, ci_low, ci_high, bi
 other fitted parameters), ``profiles.csv``, ``sweep.csv``, ``order.csv``, figures and
 ``report.html``.
 
+The fits run as executor tasks (:meth:`psysim.runs.RunContext.map_tasks`): serial by default,
+``--set workers=N`` for a local Dask cluster, ``--set scheduler=ADDRESS`` to join one; an
+interrupted run given the same ``--out`` resumes from its finished fits.
+
 Options (``--set key=value``): ``maps`` (comma list), ``observers`` (``all`` or ``none``;
 default ``none`` with ``--quick``), ``observer_maps`` (maps fitted per observer, default
 ``target``; the others are fitted to the pooled group only),
@@ -60,6 +64,7 @@ from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes, slope_rati
 
 NAME = "softmax-temperature"
 DESCRIPTION = "Inverse temperature of softmax attention fitted per task and observer to Wolfe et al. (2010), priority maps compared by BIC"
+USES_EXECUTOR = True  # its fits run as executor tasks: --set workers/scheduler/shard apply, runs resume
 
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
@@ -238,6 +243,24 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
     return prof.table(), fit
 
 
+def _profile_task(spec: dict, seed) -> tuple[pd.DataFrame, dict, int]:
+    """One profile fit as an executor task: ``(profile table, fit, number of observations)``.
+
+    The predictor is rebuilt from its own seed (``spec["predictor_seed"]``, the same for the
+    group and every observer of a map and task, so all of them are fitted against the same
+    sampled displays and selection orders); the task's ``seed`` is not needed (the fit is
+    deterministic).
+    """
+    predictor = SoftmaxCellPredictor(get_model(spec["model"]).__class__, spec["group_cells"], n_displays=spec["n_displays"],
+                                     n_draws=spec["n_draws"], seed=spec["predictor_seed"])
+    start = spec["start"]
+    if start is None:
+        prof, fit = profile_fit(spec["model"], predictor, spec["cells"], spec["grid"])
+    else:  # an observer starts from the group's estimates
+        prof, fit = profile_fit(spec["model"], predictor, spec["cells"], spec["grid"], start=start, beta0=start["beta"], thorough=False)
+    return prof, fit, int(spec["cells"]["n"].sum())
+
+
 # -- the experiment -----------------------------------------------------------------------------
 def beta_grid(n: int) -> np.ndarray:
     """0 and ``n - 1`` values from 0.05 to 40, evenly spaced in log beta."""
@@ -269,33 +292,41 @@ def run(ctx):
 
     with ctx.timer("sweep"):
         sweep = beta_sweep(ctx, sweep_displays) if sweep_displays > 0 else beta_sweep(ctx, 20, betas=(0.0, 4.0))
-    fits, profiles = [], []
+    # Every profile fit is one executor task (--set workers=N / scheduler=ADDRESS; checkpointed,
+    # so an interrupted run resumes): first the pooled group per map and task, then each
+    # observer, who starts from the group's estimates.
+    def spec(pmap, task, cells, start=None):
+        return {"model": MODELS[pmap], "group_cells": group_cells[task], "cells": cells, "grid": grid, "start": start,
+                "n_displays": n_displays, "n_draws": n_draws, "predictor_seed": ctx.seed_for("predictor", pmap, task)}
+
+    by_task = {task: trials[trials["task"] == task] for task in tasks}
+    group_cells = {task: quantile_cells(t) for task, t in by_task.items()}
+    results = {}
     with ctx.timer("fits"):
-        for pmap in maps:
-            for task in tasks:
-                t_task = trials[trials["task"] == task]
-                group_cells = quantile_cells(t_task)
-                predictor = SoftmaxCellPredictor(get_model(MODELS[pmap]).__class__, group_cells, n_displays=n_displays,
-                                                 n_draws=n_draws, seed=ctx.seed_for("predictor", pmap, task))
-                subjects = ["group"] + (sorted(t_task["subject"].unique(), key=lambda s: int(s) if str(s).isdigit() else s) if observers == "all" and pmap in observer_maps else [])
-                group_fit = None
-                for subj in subjects:
-                    cells = group_cells if subj == "group" else quantile_cells(t_task[t_task["subject"] == subj])
-                    if group_fit is None:
-                        prof, fit = profile_fit(MODELS[pmap], predictor, cells, grid)
-                        group_fit = fit
-                    else:  # observers start from the group's estimates
-                        prof, fit = profile_fit(MODELS[pmap], predictor, cells, grid, start=group_fit,
-                                                beta0=group_fit["beta"], thorough=False)
-                    k = 1 + len(NUISANCE)
-                    n_obs = int(cells["n"].sum())
-                    fits.append({"task": task, "subject": subj, "priority": pmap, "beta": fit["beta"], "ci_low": fit["ci_low"],
-                                 "ci_high": fit["ci_high"], "bic": k * math.log(n_obs) - 2 * fit["loglik"], "loglik": fit["loglik"],
-                                 "n_obs": n_obs, "k": k, **{n: fit[n] for n in NUISANCE}})
-                    prof.insert(0, "subject", subj)
-                    prof.insert(0, "task", task)
-                    prof.insert(0, "priority", pmap)
-                    profiles.append(prof)
+        keys = [(pmap, task, "group") for pmap in maps for task in tasks]
+        res = ctx.map_tasks(_profile_task, [("/".join(k), spec(k[0], k[1], group_cells[k[1]])) for k in keys], desc="group fits")
+        results.update(zip(keys, res))
+        obs_keys = []
+        if observers == "all":
+            for pmap in [m for m in maps if m in observer_maps]:
+                for task in tasks:
+                    subj = sorted(by_task[task]["subject"].unique(), key=lambda s: int(s) if str(s).isdigit() else s)
+                    obs_keys += [(pmap, task, str(s)) for s in subj]
+        payloads = []
+        for pmap, task, subj in obs_keys:
+            t = by_task[task]
+            payloads.append(("/".join((pmap, task, subj)),
+                             spec(pmap, task, quantile_cells(t[t["subject"].astype(str) == subj]), start=results[(pmap, task, "group")][1])))
+        results.update(zip(obs_keys, ctx.map_tasks(_profile_task, payloads, desc="observer fits") if payloads else []))
+    fits, profiles = [], []
+    order = [k for pmap in maps for task in tasks for k in results if k[:2] == (pmap, task)]  # group first, then observers
+    for pmap, task, subj in order:
+        prof, fit, n_obs = results[(pmap, task, subj)]
+        k = 1 + len(NUISANCE)
+        fits.append({"task": task, "subject": subj, "priority": pmap, "beta": fit["beta"], "ci_low": fit["ci_low"],
+                     "ci_high": fit["ci_high"], "bic": k * math.log(n_obs) - 2 * fit["loglik"], "loglik": fit["loglik"],
+                     "n_obs": n_obs, "k": k, **{n: fit[n] for n in NUISANCE}})
+        profiles.append(prof.assign(subject=subj, task=task, priority=pmap)[["priority", "task", "subject", *prof.columns]])
     fits = pd.DataFrame(fits)
     profiles = pd.concat(profiles, ignore_index=True)
     order = order_table(fits)
