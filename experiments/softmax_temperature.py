@@ -155,6 +155,34 @@ class Profile:
         self.done[beta] = (-float(r.fun), r.x)
         return -float(r.fun)
 
+    def improve(self, beta: float, z0) -> bool:
+        """Re-optimise the nuisance parameters at ``beta`` from ``z0``; keep the result if it is
+        better than the stored one (returns whether it was, by more than 0.01)."""
+        beta = float(beta)
+        r = minimize(self._negll, z0, args=(beta,), method="L-BFGS-B", bounds=self.bounds,
+                     options={"maxiter": 80, "ftol": 1e-9, "gtol": 1e-2})
+        old = self.done.get(beta, (-np.inf, None))[0]
+        if -float(r.fun) > old:
+            self.done[beta] = (-float(r.fun), r.x)
+        return -float(r.fun) > old + 0.01
+
+    def sweep(self, betas, rounds: int = 2) -> None:
+        """Sweeps up and down ``betas`` (already evaluated), warm-starting each from its
+        neighbour's solution and keeping the better optimum, until no value improves.
+
+        The profile has two regimes (few long dwells at high beta, many short and variable
+        dwells at low beta); a one-way walk carries its starting regime along, so a profile
+        walked from low beta can miss the other regime's maximum at high beta (and vice versa).
+        """
+        betas = sorted(float(b) for b in betas)
+        for _ in range(rounds):
+            changed = False
+            for seq in (betas, betas[::-1]):
+                for prev, b in zip(seq[:-1], seq[1:]):
+                    changed |= self.improve(b, self.done[prev][1])
+            if not changed:
+                break
+
     def table(self) -> pd.DataFrame:
         rows = [{"beta": b, "loglik": ll, **_from_z(z)} for b, (ll, z) in sorted(self.done.items())]
         return pd.DataFrame(rows)
@@ -173,7 +201,12 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
        before L-BFGS-B; per-observer fits start from the group fit without it).
     2. A walk along the grid, up and down, each step warm-started from its neighbour; a
        direction stops once the profile is ``drop`` log-likelihood units below the best so far.
-    3. The maximum is refined between its grid neighbours (bounded scalar search).
+    3. The grid's first value (beta = 0, where every priority map predicts the same random
+       search) is fitted too if the walk stopped before it, and once more from a start with
+       short, highly variable dwells (the low-beta regime). Sweeps up and down the walked grid values, each re-optimised from its neighbour's
+       solution, keeping the better optimum (:meth:`Profile.sweep`): the profile has two
+       regimes and a one-way walk can stay in the wrong one.
+    4. The maximum is refined between its grid neighbours (bounded scalar search).
 
     Then each CI end, ``l_p(beta) = l_max - 1.92``, found by Brent's root finder between the last grid
        value inside and the first outside the interval. An interval that does not end before
@@ -215,6 +248,11 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
                 if ll < max(v[0] for v in prof.done.values()) - drop:
                     break
                 i += direction
+        if grid[0] not in prof.done:  # beta = 0 (random selection, the same for every map) always
+            prof.loglik(grid[0], thorough=thorough)
+        # ... and also from the other regime's corner: many short, highly variable dwells
+        prof.improve(grid[0], _to_z({**(start or _start(cells)), "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0}))
+        prof.sweep([b for b in prof.done if b in set(grid.tolist())])
         t = prof.table()
         on_grid = t[t["beta"].isin(grid)]
         j = int(np.argmax(on_grid["loglik"].to_numpy()))
