@@ -581,6 +581,14 @@ def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Re
                + "; ".join(f"{t}: t_item {row['t_item']:.0f} ms, CV {row['item_cv']:.2f} (beta {row['beta']:.2f})" for t, row in tg.iterrows())
                + ". A short, highly variable dwell (CV well above 1) at a beta near 0 means the data prefer many fast, variable "
                "identifications of randomly chosen items to a guided search with slower identifications.")
+    lo, _ = _LOG["t_item"]
+    stuck = fits[(fits["subject"] == "group") & (fits["t_item"] <= 1.5 * lo)]
+    if len(stuck):
+        r.note("No usable guidance: " + "; ".join(f"{row['priority']} map, {row['task']} (beta {row['beta']:.2f})" for _, row in stuck.iterrows())
+               + f". Here the dwell time sits at its lower bound ({lo:g} ms): the best the map allows is to give up searching and "
+               "put all of the RT into the non-decision time, because guiding by this map would send attention to the wrong "
+               "items first on some displays (long predicted RTs that people do not show). beta = 0 and random search are then "
+               "the same model, and beta is not evidence about how sharply people select.")
     flat = fits[(fits["priority"].isin(["gs", "contrast"])) & (fits["task"] == "spatial")]
     if len(flat):
         r.note("The Guided Search and bottom-up contrast maps give every item in the 2-vs-5 task the same priority (shape does not "
@@ -591,12 +599,13 @@ def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Re
     r.table(order, caption="Table 2. The order of beta across tasks: group comparison and between-observer comparison.", digits=3)
     r.heading("Which priority map? (BIC)")
     if len(maps) > 1:
-        best = bic[bic["best"]].groupby(["priority"]).size().reindex(maps, fill_value=0)
+        multi = bic[bic.groupby(["task", "subject"])["priority"].transform("size") > 1]  # fits where maps compete
+        best = multi[multi["best"]].groupby(["priority"]).size().reindex(maps, fill_value=0)
         gb = bic[bic["subject"] == "group"]
         txt = [f"{t}: best map {gb[(gb['task'] == t) & gb['best']]['priority'].iloc[0]}; ΔBIC of the others: "
                + ", ".join(f"{row['priority']} {row['delta_bic']:.0f}" for _, row in gb[(gb['task'] == t) & ~gb['best']].iterrows())
                for t in TASKS if (gb["task"] == t).any()]
-        r.bullets(txt + ["Across all fits (group and observers), the map with the lowest BIC: " + ", ".join(f"{m} {n}×" for m, n in best.items())])
+        r.bullets(txt + ["Across all data sets fitted with more than one map, the map with the lowest BIC: " + ", ".join(f"{m} {n}×" for m, n in best.items())])
         r.table(bic.pivot_table(index=["task", "subject"], columns="priority", values="delta_bic").reset_index(),
                 caption="Table 3. BIC of each priority map minus the best map's, per task and subject (0 = best; every map has 8 free parameters).", digits=1)
     r.heading("Observers")
