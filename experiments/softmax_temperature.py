@@ -189,7 +189,7 @@ class Profile:
 
 
 def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: dict | None = None,
-                drop: float = 8.0, joint: bool = False, beta0: float = 2.0, thorough: bool = True) -> tuple[pd.DataFrame, dict]:
+                drop: float = math.inf, joint: bool = False, beta0: float = 2.0, thorough: bool = True) -> tuple[pd.DataFrame, dict]:
     """Maximum-likelihood beta and its 95% profile-likelihood CI.
 
     With ``joint`` and an exact likelihood (the target map), all parameters are fitted jointly
@@ -200,10 +200,13 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
     1. A fit at the grid value nearest ``beta0`` from ``start`` (``thorough``: Nelder-Mead
        before L-BFGS-B; per-observer fits start from the group fit without it).
     2. A walk along the grid, up and down, each step warm-started from its neighbour; a
-       direction stops once the profile is ``drop`` log-likelihood units below the best so far.
+       direction stops once the profile is ``drop`` log-likelihood units below the best so far
+       (default: never, the whole grid is walked). The starting fit is also tried from two
+       starts, one in each regime (many short, variable dwells; few long dwells with early
+       quitting), keeping the better.
     3. The grid's first value (beta = 0, where every priority map predicts the same random
-       search) is fitted too if the walk stopped before it, and once more from a start with
-       short, highly variable dwells (the low-beta regime). Sweeps up and down the walked grid values, each re-optimised from its neighbour's
+       search) is fitted too if the walk stopped before it, and once more from the short-dwell
+       start; the last value once more from the long-dwell start. Sweeps up and down the walked grid values, each re-optimised from its neighbour's
        solution, keeping the better optimum (:meth:`Profile.sweep`): the profile has two
        regimes and a one-way walk can stay in the wrong one.
     4. The maximum is refined between its grid neighbours (bounded scalar search).
@@ -240,7 +243,12 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
         prof.done[float(best_r.x[0])] = (-float(best_r.fun), best_r.x[1:])
     else:
         i0 = int(np.argmin(np.abs(np.log(grid + 0.05) - np.log(beta0 + 0.05))))
+        base = start or _start(cells)
+        short = _to_z({**base, "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0})  # many short, variable dwells
+        long = _to_z({**base, "dw_quit": 10.0, "t_item": 120.0, "item_cv": 0.5})  # few long dwells, early quitting
         prof.loglik(grid[i0], thorough=thorough)
+        for z in (short, long):  # the walk carries its starting regime along: start in the better one
+            prof.improve(grid[i0], z)
         for direction in (1, -1):
             i = i0 + direction
             while 0 <= i < len(grid):
@@ -250,8 +258,10 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
                 i += direction
         if grid[0] not in prof.done:  # beta = 0 (random selection, the same for every map) always
             prof.loglik(grid[0], thorough=thorough)
-        # ... and also from the other regime's corner: many short, highly variable dwells
-        prof.improve(grid[0], _to_z({**(start or _start(cells)), "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0}))
+        # ... and the grid's ends from the regime that belongs there
+        prof.improve(grid[0], short)
+        prof.loglik(grid[-1])
+        prof.improve(grid[-1], long)
         prof.sweep([b for b in prof.done if b in set(grid.tolist())])
         t = prof.table()
         on_grid = t[t["beta"].isin(grid)]

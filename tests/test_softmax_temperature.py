@@ -41,3 +41,24 @@ def test_grid_and_parameter_transforms():
     v = {"dw_quit": 0.3, "t_item": 40.0, "item_cv": 0.8, "t_yes": 300.0, "t_no": 350.0, "res_mean": 100.0, "m": 0.01}
     back = _from_z(_to_z(v))
     assert back == pytest.approx(v)
+
+
+@pytest.mark.slow
+def test_profile_fit_recovers_a_guided_search_with_long_dwells():
+    """Parameter recovery: data simulated in the long-dwell, early-quitting regime (beta 4)
+    give a profile CI that holds the true beta and the true dwell time."""
+    from psysim.experiments.softmax_temperature import profile_fit
+
+    from psysim.displays import make_displays
+    from psysim.fitting.quantile_fit import quantile_cells
+    from psysim.models import get_model
+    from psysim.models.softmax_search import SoftmaxCellPredictor
+
+    truth = dict(beta=4.0, dw_quit=5.0, t_item=120.0, item_cv=0.5, t_yes=300.0, t_no=320.0, res_mean=80.0, m=0.01)
+    design = make_displays("feature", (3, 6, 12, 18), 400, seed=1)
+    trials = get_model("softmax", **truth).simulate(design, seed=2)
+    cells = quantile_cells(trials)
+    predictor = SoftmaxCellPredictor(get_model("softmax").__class__, cells, n_displays=10, n_draws=4, seed=0)
+    _, fit = profile_fit("softmax", predictor, cells, beta_grid(8))
+    assert fit["ci_low"] <= truth["beta"] <= fit["ci_high"]
+    assert fit["t_item"] == pytest.approx(truth["t_item"], rel=0.3)
