@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
-import time
 
 import pandas as pd
 import pytest
+from _helpers import kill_part_way
 
 from psysim.errors import PsysimError
 from psysim.executor import task_seed
@@ -135,25 +134,7 @@ def test_rt_distributions_sigkill_then_resume_equals_uninterrupted(serial_run, d
     cmd += [a for k, v in REDUCED.items() for a in ("--set", f"{k}={v}")]
     env = {**os.environ, "PSYSIM_DATA": str(data_dir)}
     checkpoints = tmp_path / ".resumed.partial" / "checkpoints"
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    t0 = time.monotonic()
-    try:
-        while time.monotonic() - t0 < 120:
-            if proc.poll() is not None:
-                pytest.fail(f"the run ended (rc {proc.returncode}) before it could be killed: {proc.stderr.read()!r}")
-            if checkpoints.is_dir() and len(list(checkpoints.glob("*.pkl"))) >= 3:
-                break
-            time.sleep(0.005)
-        else:
-            pytest.fail("no checkpoints appeared")
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
-    done = len(list(checkpoints.glob("*.pkl")))
+    done = kill_part_way(cmd, tmp_path, checkpoints, at_least=3, env=env)
     assert 3 <= done < 20, done
     assert not out.exists()  # nothing half-written where the output goes
     p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _helpers import kill_part_way
 
 GRID = """\
 model = "fit"
@@ -42,29 +40,6 @@ def run_ok(cmd, cwd) -> subprocess.CompletedProcess:
     p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
     return p
-
-
-def kill_part_way(cmd, cwd, checkpoints: Path, at_least: int = 3, timeout: float = 120.0) -> int:
-    """Start ``cmd``, SIGKILL it once ``at_least`` tasks are checkpointed; return how many were."""
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    t0 = time.monotonic()
-    try:
-        while time.monotonic() - t0 < timeout:
-            if proc.poll() is not None:
-                pytest.fail(f"the sweep ended (rc {proc.returncode}) before it could be killed: {proc.stderr.read()!r}")
-            if checkpoints.is_dir() and len(list(checkpoints.glob("*.pkl"))) >= at_least:
-                break
-            time.sleep(0.005)
-        else:
-            pytest.fail("no checkpoints appeared")
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=60)
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
-    return len(list(checkpoints.glob("*.pkl")))
 
 
 def test_sigkill_then_resume_equals_uninterrupted(reference, tmp_path):
