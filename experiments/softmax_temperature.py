@@ -453,10 +453,16 @@ def order_table(fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def bic_table(fits: pd.DataFrame) -> pd.DataFrame:
-    """BIC of each priority map per task and subject, and the difference from the best map."""
+    """BIC of each priority map per task and subject, and the difference from the best map.
+
+    ``delta_bic`` and ``best`` are empty (NaN / NA) where only one map was fitted to a data
+    set (the per-observer fits use the target map only): there is nothing to compare.
+    """
     t = fits[["task", "subject", "priority", "bic"]].copy()
-    t["delta_bic"] = t["bic"] - t.groupby(["task", "subject"])["bic"].transform("min")
-    t["best"] = t["delta_bic"] == 0
+    by = t.groupby(["task", "subject"])["bic"]
+    compared = by.transform("size") > 1
+    t["delta_bic"] = (t["bic"] - by.transform("min")).where(compared)
+    t["best"] = (t["delta_bic"] == 0).astype("boolean").where(compared, pd.NA)
     return t
 
 
@@ -579,7 +585,7 @@ def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Re
                      f"one-sided Mann-Whitney p = {row['mannwhitney_p']:.3g}" for _, row in o.iterrows()]
             per = all(row["prob_superiority"] > 0.5 for _, row in o.iterrows() if row["comparison"] != "feature > spatial")
             lines.append(f"{pmap} map, observers (different people in each task, so compared between groups): " + "; ".join(parts)
-                         + f". The expected order {'holds' if per else 'does NOT hold'} for the observers' betas (probability of superiority above 0.5 for both adjacent pairs).")
+                         + f". The expected order {'holds' if per else 'does NOT hold'} for the observers' betas (it holds when the probability of superiority is above 0.5 for both adjacent pairs).")
     r.bullets(lines)
     r.note("Observer numbers denote different people in different tasks (the data set's SOURCE.md), so the per-observer order is "
            "tested between groups of observers, not within people.")
@@ -609,15 +615,16 @@ def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Re
     r.table(order, caption="Table 2. The order of beta across tasks: group comparison and between-observer comparison.", digits=3)
     r.heading("Which priority map? (BIC)")
     if len(maps) > 1:
-        multi = bic[bic.groupby(["task", "subject"])["priority"].transform("size") > 1]  # fits where maps compete
-        best = multi[multi["best"]].groupby(["priority"]).size().reindex(maps, fill_value=0)
-        gb = bic[bic["subject"] == "group"]
-        txt = [f"{t}: best map {gb[(gb['task'] == t) & gb['best']]['priority'].iloc[0]}; ΔBIC of the others: "
-               + ", ".join(f"{row['priority']} {row['delta_bic']:.0f}" for _, row in gb[(gb['task'] == t) & ~gb['best']].iterrows())
+        multi = bic[bic["delta_bic"].notna()]  # data sets where maps compete
+        best = multi[multi["best"].astype(bool)].groupby(["priority"]).size().reindex(maps, fill_value=0)
+        gb = multi[multi["subject"] == "group"]
+        gbest = gb["best"].astype(bool)
+        txt = [f"{t}: best map {gb[(gb['task'] == t) & gbest]['priority'].iloc[0]}; ΔBIC of the others: "
+               + ", ".join(f"{row['priority']} {row['delta_bic']:.0f}" for _, row in gb[(gb['task'] == t) & ~gbest].iterrows())
                for t in TASKS if (gb["task"] == t).any()]
         r.bullets(txt + ["Across all data sets fitted with more than one map, the map with the lowest BIC: " + ", ".join(f"{m} {n}×" for m, n in best.items())])
-        r.table(bic.pivot_table(index=["task", "subject"], columns="priority", values="delta_bic").reset_index(),
-                caption="Table 3. BIC of each priority map minus the best map's, per task and subject (0 = best; every map has 8 free parameters).", digits=1)
+        r.table(multi.pivot_table(index=["task", "subject"], columns="priority", values="delta_bic").reset_index(),
+                caption="Table 3. BIC of each priority map minus the best map's, per data set fitted with more than one map (0 = best; every map has 8 free parameters).", digits=1)
     r.heading("Observers")
     r.table(fits[fits["subject"] != "group"][["priority", "task", "subject", "beta", "ci_low", "ci_high", "bic"]],
             caption="Table 4. Per-observer fits.", digits=3)

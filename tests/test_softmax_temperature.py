@@ -35,6 +35,16 @@ def test_bic_table_marks_the_best_map():
     assert np.allclose(b.loc[b["priority"] == "target", "delta_bic"], 1.0)
 
 
+def test_bic_table_leaves_single_map_data_sets_uncompared():
+    # observers fitted with the target map only: no delta, no winner
+    f = pd.concat([_fits(), _fits().assign(priority="gs", bic=lambda d: d["bic"] - 1)])
+    f = pd.concat([f, _fits().iloc[[0]].assign(subject="7")])
+    b = bic_table(f)
+    lone = b[b["subject"] == "7"]
+    assert len(lone) and lone["delta_bic"].isna().all() and lone["best"].isna().all()
+    assert b.loc[b["subject"] != "7", "best"].notna().all()
+
+
 def test_grid_and_parameter_transforms():
     g = beta_grid(10)
     assert g[0] == 0 and g[-1] == pytest.approx(40) and len(g) == 10 and np.all(np.diff(g) > 0)
