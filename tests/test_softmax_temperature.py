@@ -72,3 +72,25 @@ def test_profile_fit_recovers_a_guided_search_with_long_dwells():
     _, fit = profile_fit("softmax", predictor, cells, beta_grid(8))
     assert fit["ci_low"] <= truth["beta"] <= fit["ci_high"]
     assert fit["t_item"] == pytest.approx(truth["t_item"], rel=0.3)
+
+
+def test_multistart_check_starts_and_bad_input():
+    from psysim.analysis.check_profile_multistart import main, starts_for
+
+    from psysim.errors import PsysimError
+
+    cells = pd.DataFrame({"target_present": [True, False], "q10": [500.0, 700.0], "error_rate": [0.02, 0.04]})
+    fits = pd.DataFrame([{"task": "feature", "subject": "group", "priority": "cnn", "dw_quit": 2.0, "t_item": 50.0, "item_cv": 1.0,
+                          "t_yes": 300.0, "t_no": 400.0, "res_mean": 90.0, "m": 0.01},
+                         {"task": "spatial", "subject": "group", "priority": "gs", "dw_quit": 2.0, "t_item": 50.0, "item_cv": 1.0,
+                          "t_yes": 300.0, "t_no": 400.0, "res_mean": 90.0, "m": 0.01}])
+    s = starts_for(cells, "feature", fits)
+    assert set(s) == {"default", "short", "long", "mid", "fit_cnn"}  # only this task's group fits
+    assert _from_z(s["fit_cnn"])["t_item"] == pytest.approx(50.0)
+    assert _from_z(s["short"])["t_item"] < _from_z(s["long"])["t_item"]
+    for argv, what in ((["--map", "foo", "--task", "feature", "--betas", "1"], "--map"),
+                       (["--map", "gs", "--task", "pop", "--betas", "1"], "--task"),
+                       (["--map", "gs", "--task", "feature", "--betas", "1,x"], "--betas"),
+                       (["--map", "gs", "--task", "feature", "--betas", "-1"], "--betas")):
+        with pytest.raises(PsysimError, match=what):
+            main(argv)
