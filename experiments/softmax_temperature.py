@@ -16,8 +16,8 @@ so its inverse temperature ``beta`` measures guidance: ``beta -> inf`` is pop-ou
    seven parameters (quit-weight growth, dwell mean and CV, two non-decision constants,
    residual mean, motor errors) profiled out. The 95% CI is the profile-likelihood interval
    ``{beta: 2 (l_max - l_p(beta)) <= 3.84}`` on a grid of beta values. Each priority map
-   (target indicator, Guided Search activations, bottom-up contrast, Itti-Koch saliency, the
-   class activation map of psysim's shipped feature-search CNN) is
+   (target indicator, Guided Search activations, bottom-up contrast, Itti-Koch saliency as in
+   the paper and with on/off-centre maps (Frintrop 2005), the class activation map of psysim's shipped feature-search CNN) is
    fitted to the same data and compared by BIC (same number of parameters, so BIC differences
    are likelihood-ratio differences).
 4. **Order**: the expected order of beta is feature > conjunction > spatial. The report says
@@ -68,7 +68,8 @@ USES_EXECUTOR = True  # its fits run as executor tasks: --set workers/scheduler/
 
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
-MODELS = {"target": "softmax", "gs": "softmax-gs", "contrast": "softmax-contrast", "saliency": "softmax-saliency", "cnn": "softmax-cnn"}
+MODELS = {"target": "softmax", "gs": "softmax-gs", "contrast": "softmax-contrast", "saliency": "softmax-saliency",
+          "saliency-onoff": "softmax-saliency-onoff", "cnn": "softmax-cnn"}
 NUISANCE = ("dw_quit", "t_item", "item_cv", "t_yes", "t_no", "res_mean", "m")
 # optimiser coordinates: log for scale parameters, seconds for the non-decision constants
 _LOG = {"dw_quit": (1e-3, 100.0), "t_item": (1.0, 1000.0), "item_cv": (0.05, 5.0), "res_mean": (1.0, 3000.0)}

@@ -195,3 +195,18 @@ def test_cnn_priority_map_is_network_attention_at_the_items():
     assert pri[feature][~tgt[feature]].max() < 0.5  # green distractors are far below the target
     tr = get_model("softmax-cnn", beta=np.inf, dw_quit=0.0).simulate(ds, seed=0)
     assert (tr.loc[tr["task"] == "feature", "n_attended"] == 1).all()
+
+
+def test_onoff_saliency_map_finds_the_colour_singleton_where_the_paper_map_does_not():
+    """With |R-G| every bar excites the same colour map, so the paper's Itti-Koch rarely puts
+    the red singleton first at the items; the on/off variant (Frintrop 2005) mostly does."""
+    ds = make_displays(("feature",), (6, 12), 10, seed=3, target_present=(True,))
+    top = {}
+    for m in ("saliency", "saliency-onoff"):
+        pri, tgt, n = item_priorities(ds, m)
+        real = np.arange(pri.shape[1])[None, :] < n[:, None]  # padding slots are -inf
+        assert np.all((pri[real] >= 0) & (pri[real] <= 1)) and np.all(pri[~real] == -np.inf)
+        top[m] = float(np.mean(np.argmax(pri, axis=1) == np.argmax(tgt, axis=1)))
+    assert top["saliency-onoff"] >= 0.7 and top["saliency"] <= 0.5, top
+    tr = get_model("softmax-saliency-onoff", beta=np.inf, dw_quit=0.0).simulate(ds, seed=0)
+    assert tr["n_attended"].min() >= 1 and np.mean(tr["n_attended"] == 1) == pytest.approx(top["saliency-onoff"])

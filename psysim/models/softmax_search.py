@@ -35,7 +35,7 @@ hazard of CGS.
 for distractors, registered as ``softmax``): the item weights are then ``e^beta`` and 1, i.e.
 CGS with ``w_target = exp(beta)`` (tests/test_softmax_search.py checks this, outcome by
 outcome). Other priority maps (registered as ``softmax-contrast``, ``softmax-gs``,
-``softmax-saliency``, ``softmax-cnn``) put the model on the displays' features.
+``softmax-saliency``, ``softmax-saliency-onoff``, ``softmax-cnn``) put the model on the displays' features.
 
 Vectorisation. With ``ior = 1`` the order in which items would be selected (ignoring quitting)
 is a Plackett-Luce draw, sampled for all trials at once by Gumbel-top-k; given the order, the
@@ -128,14 +128,28 @@ def saliency_priority(cell: dict, spec, displays) -> np.ndarray:
     value (saliency maps are defined up to scale, and IK normalise per image), so they lie in
     [0, 1].
     """
+    return _saliency_at_items(cell, displays, on_off=False)
+
+
+@priority_map("saliency-onoff")
+def saliency_onoff_priority(cell: dict, spec, displays) -> np.ndarray:
+    """Itti-Koch saliency with on- and off-centre feature maps kept apart (Frintrop 2005), at the items.
+
+    As :func:`saliency_priority` with ``IttiKoch(on_off=True)``: a red bar among green bars then
+    excites the red-on map alone instead of the |R-G| map that every item excites, so the colour
+    singleton stands out (see ``psysim run saliency-popout``).
+    """
+    return _saliency_at_items(cell, displays, on_off=True)
+
+
+def _saliency_at_items(cell: dict, displays, on_off: bool) -> np.ndarray:
     from psysim.displays import render
     from psysim.saliency import IttiKoch
     from psysim.saliency.model import upsample
 
     size = SALIENCY_IMAGE_SIZE
-    ids = cell["display_id"]
-    images = render(displays, ids, size=size)
-    res = IttiKoch().compute(images)
+    images = render(displays, cell["display_id"], size=size)
+    res = IttiKoch(on_off=on_off).compute(images)
     sal = upsample(res.saliency, res.image_shape, 2**res.level)  # (n, size, size)
     return _read_at_items(np.asarray(sal, float), cell, displays, divide_by="map")
 
@@ -374,7 +388,8 @@ class SoftmaxSearch(SearchModel):
     """Softmax-selection search over a priority map (see the module docstring).
 
     The registered subclasses differ only in :attr:`priority`: ``softmax`` (target indicator;
-    CGS), ``softmax-contrast``, ``softmax-gs``, ``softmax-saliency``, ``softmax-cnn``. :func:`softmax_model`
+    CGS), ``softmax-contrast``, ``softmax-gs``, ``softmax-saliency``, ``softmax-saliency-onoff``,
+    ``softmax-cnn``. :func:`softmax_model`
     makes a class for any other priority function.
     """
 
@@ -551,6 +566,7 @@ def softmax_model(priority, name: str | None = None, register_it: bool = False) 
 SoftmaxContrastSearch = softmax_model("contrast", register_it=True)
 SoftmaxGSSearch = softmax_model("gs", register_it=True)
 SoftmaxSaliencySearch = softmax_model("saliency", register_it=True)
+SoftmaxSaliencyOnOffSearch = softmax_model("saliency-onoff", register_it=True)
 SoftmaxCNNSearch = softmax_model("cnn", register_it=True)
 
 
