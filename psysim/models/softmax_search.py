@@ -136,7 +136,7 @@ def saliency_onoff_priority(cell: dict, spec, displays) -> np.ndarray:
     """Itti-Koch saliency with on- and off-centre feature maps kept apart (Frintrop 2005), at the items.
 
     As :func:`saliency_priority` with ``IttiKoch(on_off=True)``: a red bar among green bars then
-    excites the red-on map alone instead of the |R-G| map that every item excites, so the colour
+    excites the red-on map alone instead of the ``|R-G|`` map that every item excites, so the colour
     singleton stands out (see ``psysim run saliency-popout``).
     """
     return _saliency_at_items(cell, displays, on_off=True)
