@@ -121,6 +121,13 @@ def _start(cells: pd.DataFrame) -> dict:
             "res_mean": 100.0, "m": float(np.clip(cells["error_rate"].mean() / 2, 1e-4, 0.2))}
 
 
+def regime_starts(base: dict) -> dict:
+    """Starting values in each of the profile's two regimes: ``short`` (many short, variable
+    dwells) and ``long`` (few long dwells with early quitting); ``base`` gives the rest."""
+    return {"short": {**base, "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0},
+            "long": {**base, "dw_quit": 10.0, "t_item": 120.0, "item_cv": 0.5}}
+
+
 class Profile:
     """The profile log-likelihood of beta for one data set: ``loglik(beta)`` maximises over the
     other parameters, warm-started from the nearest beta evaluated so far; every evaluation is
@@ -245,8 +252,7 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
     else:
         i0 = int(np.argmin(np.abs(np.log(grid + 0.05) - np.log(beta0 + 0.05))))
         base = start or _start(cells)
-        short = _to_z({**base, "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0})  # many short, variable dwells
-        long = _to_z({**base, "dw_quit": 10.0, "t_item": 120.0, "item_cv": 0.5})  # few long dwells, early quitting
+        short, long = (_to_z(v) for v in regime_starts(base).values())
         prof.loglik(grid[i0], thorough=thorough)
         for z in (short, long):  # the walk carries its starting regime along: start in the better one
             prof.improve(grid[i0], z)
