@@ -23,7 +23,6 @@ import time
 
 import pandas as pd
 from psysim.experiments import softmax_temperature as st
-from scipy.optimize import minimize
 
 from psysim.data import load_wolfe2010
 from psysim.errors import PsysimError
@@ -77,11 +76,9 @@ def main(argv=None) -> None:
     for b in betas:
         t0 = time.perf_counter()
         res = []
-        for name, z in starts.items():
-            z1 = minimize(prof._negll, z, args=(b,), method="Nelder-Mead", options={"maxiter": 400, "xatol": 1e-3, "fatol": 1e-2}).x
-            r = minimize(prof._negll, z1, args=(b,), method="L-BFGS-B", bounds=prof.bounds,
-                         options={"maxiter": 120, "ftol": 1e-9, "gtol": 1e-2})
-            res.append((-float(r.fun), name, st._from_z(r.x)))
+        for name, z in starts.items():  # a longer optimisation than the run's
+            ll, zb = prof.optimise(b, z, thorough=True, nm_maxiter=400, maxiter=120)
+            res.append((ll, name, st._from_z(zb)))
         res.sort(key=lambda x: -x[0])
         print(f"beta {b:g}: " + "  ".join(f"{n} {ll:.1f}" for ll, n, _ in res) + f"  ({time.perf_counter() - t0:.0f} s)", flush=True)
         print("   best: " + ", ".join(f"{k} {v:.4g}" for k, v in res[0][2].items()), flush=True)

@@ -146,6 +146,16 @@ class Profile:
         ll = multinomial_loglik(self.counts, self.predictor.probabilities(m, self.edges))
         return -ll if np.isfinite(ll) else 1e12
 
+    def optimise(self, beta: float, z0, thorough: bool = False, nm_maxiter: int = 300, maxiter: int = 80) -> tuple[float, np.ndarray]:
+        """Maximise over the nuisance parameters at ``beta`` from ``z0`` (L-BFGS-B; with
+        ``thorough``, Nelder-Mead first): ``(log-likelihood, optimiser coordinates)``, not stored."""
+        if thorough:
+            z0 = minimize(self._negll, z0, args=(beta,), method="Nelder-Mead",
+                          options={"maxiter": nm_maxiter, "xatol": 1e-3, "fatol": 1e-2}).x
+        r = minimize(self._negll, z0, args=(beta,), method="L-BFGS-B", bounds=self.bounds,
+                     options={"maxiter": maxiter, "ftol": 1e-9, "gtol": 1e-2})
+        return -float(r.fun), r.x
+
     def loglik(self, beta: float, thorough: bool = False) -> float:
         beta = float(beta)
         if beta in self.done:
@@ -155,24 +165,18 @@ class Profile:
             z0 = self.done[near][1]
         else:
             z0 = self.z_start
-        if thorough:
-            z0 = minimize(self._negll, z0, args=(beta,), method="Nelder-Mead",
-                          options={"maxiter": 300, "xatol": 1e-3, "fatol": 1e-2}).x
-        r = minimize(self._negll, z0, args=(beta,), method="L-BFGS-B", bounds=self.bounds,
-                     options={"maxiter": 80, "ftol": 1e-9, "gtol": 1e-2})
-        self.done[beta] = (-float(r.fun), r.x)
-        return -float(r.fun)
+        self.done[beta] = self.optimise(beta, z0, thorough)
+        return self.done[beta][0]
 
     def improve(self, beta: float, z0) -> bool:
         """Re-optimise the nuisance parameters at ``beta`` from ``z0``; keep the result if it is
         better than the stored one (returns whether it was, by more than 0.01)."""
         beta = float(beta)
-        r = minimize(self._negll, z0, args=(beta,), method="L-BFGS-B", bounds=self.bounds,
-                     options={"maxiter": 80, "ftol": 1e-9, "gtol": 1e-2})
+        ll, z = self.optimise(beta, z0)
         old = self.done.get(beta, (-np.inf, None))[0]
-        if -float(r.fun) > old:
-            self.done[beta] = (-float(r.fun), r.x)
-        return -float(r.fun) > old + 0.01
+        if ll > old:
+            self.done[beta] = (ll, z)
+        return ll > old + 0.01
 
     def sweep(self, betas, rounds: int = 2) -> None:
         """Sweeps up and down ``betas`` (already evaluated), warm-starting each from its
@@ -197,7 +201,7 @@ class Profile:
 
 
 def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: dict | None = None,
-                drop: float = math.inf, joint: bool = False, beta0: float = 2.0, thorough: bool = True) -> tuple[pd.DataFrame, dict]:
+                joint: bool = False, beta0: float = 2.0, thorough: bool = True) -> tuple[pd.DataFrame, dict]:
     """Maximum-likelihood beta and its 95% profile-likelihood CI.
 
     With ``joint`` and an exact likelihood (the target map), all parameters are fitted jointly
@@ -207,14 +211,13 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
 
     1. A fit at the grid value nearest ``beta0`` from ``start`` (``thorough``: Nelder-Mead
        before L-BFGS-B; per-observer fits start from the group fit without it).
-    2. A walk along the grid, up and down, each step warm-started from its neighbour; a
-       direction stops once the profile is ``drop`` log-likelihood units below the best so far
-       (default: never, the whole grid is walked). The starting fit is also tried from two
-       starts, one in each regime (many short, variable dwells; few long dwells with early
-       quitting), keeping the better.
+    2. A walk along the whole grid, up and down, each step warm-started from its neighbour.
+       The starting fit is also tried from two starts, one in each regime (many short,
+       variable dwells; few long dwells with early quitting; :func:`regime_starts`), keeping
+       the better.
     3. The grid's first value (beta = 0, where every priority map predicts the same random
-       search) is fitted too if the walk stopped before it, and once more from the short-dwell
-       start; the last value once more from the long-dwell start. Sweeps up and down the walked grid values, each re-optimised from its neighbour's
+       search) once more from the short-dwell start, the last value from the long-dwell start;
+       then sweeps up and down the grid, each value re-optimised from its neighbour's
        solution, keeping the better optimum (:meth:`Profile.sweep`): the profile has two
        regimes and a one-way walk can stay in the wrong one.
     4. The maximum is refined between its grid neighbours (bounded scalar search).
@@ -251,25 +254,17 @@ def profile_fit(model_name: str, predictor, cells: pd.DataFrame, grid, start: di
         prof.done[float(best_r.x[0])] = (-float(best_r.fun), best_r.x[1:])
     else:
         i0 = int(np.argmin(np.abs(np.log(grid + 0.05) - np.log(beta0 + 0.05))))
-        base = start or _start(cells)
-        short, long = (_to_z(v) for v in regime_starts(base).values())
+        regimes = regime_starts(start or _start(cells))
+        short, long = _to_z(regimes["short"]), _to_z(regimes["long"])
         prof.loglik(grid[i0], thorough=thorough)
         for z in (short, long):  # the walk carries its starting regime along: start in the better one
             prof.improve(grid[i0], z)
-        for direction in (1, -1):
-            i = i0 + direction
-            while 0 <= i < len(grid):
-                ll = prof.loglik(grid[i])
-                if ll < max(v[0] for v in prof.done.values()) - drop:
-                    break
-                i += direction
-        if grid[0] not in prof.done:  # beta = 0 (random selection, the same for every map) always
-            prof.loglik(grid[0], thorough=thorough)
-        # ... and the grid's ends from the regime that belongs there
+        for i in [*range(i0 + 1, len(grid)), *range(i0 - 1, -1, -1)]:  # up, then down, warm-started
+            prof.loglik(grid[i])
+        # the grid's ends once more from the regime that belongs there
         prof.improve(grid[0], short)
-        prof.loglik(grid[-1])
         prof.improve(grid[-1], long)
-        prof.sweep([b for b in prof.done if b in set(grid.tolist())])
+        prof.sweep(grid)
         t = prof.table()
         on_grid = t[t["beta"].isin(grid)]
         j = int(np.argmax(on_grid["loglik"].to_numpy()))
