@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.errors import PsysimError
+from psysim.options import RUN_OPTIONS, declared, validate_options
 
 
 def _umask_mode() -> int:
@@ -159,6 +160,7 @@ class RunContext:
     shard: tuple | None = None
     _executor: object = None
     _tasks: list = field(default_factory=list)
+    declared: dict | None = None
 
     @property
     def executor(self):
@@ -209,7 +211,17 @@ class RunContext:
         return np.random.default_rng(self.seed_for(*key))
 
     def option(self, key: str, default=None, cast=None):
-        """An experiment option with a default; ``cast`` converts strings from the CLI."""
+        """An experiment option.
+
+        With declared ``OPTIONS`` (:mod:`psysim.options`), ``ctx.option("key")`` gives the
+        validated value or the declared full/quick default; ``default`` and ``cast`` are then
+        not needed. For an undeclared key, ``default`` is returned when the key is absent and
+        ``cast`` converts strings from the CLI.
+        """
+        if self.declared is not None and key in self.declared:
+            if key in self.options:
+                return self.declared[key].convert(self.options[key])
+            return self.declared[key].default_for(self.quick)
         if key not in self.options:
             return default
         v = self.options[key]
@@ -249,9 +261,8 @@ class ShardIncomplete(Exception):
     shards' tasks are not finished yet: the element's work is done."""
 
 
-RUN_OPTIONS = ("workers", "scheduler", "executor", "processes", "shard")
-"""``--set`` options that say where and how tasks run, not what they compute: left out of the
-checkpoint fingerprint, so an interrupted run may resume on another executor."""
+# RUN_OPTIONS (psysim.options) are left out of the checkpoint fingerprint, so an interrupted run
+# may resume on another executor.
 
 
 def run_fingerprint(name: str, quick: bool, options: dict) -> dict:
@@ -325,7 +336,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
     from psysim.i18n import check_lang
 
     check_lang(lang)
-    options = dict(options or {})
+    options = validate_options(experiment, dict(options or {}))  # unknown / out-of-range keys: refused before any work
     shard = parse_shard(options.get("shard"))
     if shard is not None:
         if not getattr(experiment, "USES_EXECUTOR", False):
@@ -365,7 +376,8 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             if p.name != run.checkpoints.name:
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     ctx = RunContext(name=experiment.NAME, out=work, seed=int(seed), quick=bool(quick), options=options, lang=lang,
-                     checkpoint_dir=run.checkpoints, fingerprint=fingerprint, shard=shard)
+                     checkpoint_dir=run.checkpoints, fingerprint=fingerprint, shard=shard,
+                     declared=declared(experiment))
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     try:
