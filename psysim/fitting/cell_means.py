@@ -22,6 +22,7 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.fitting.identify import check_enough_cells
 from psysim.fitting.result import FitResult
 from psysim.models.base import SearchModel, make_design
 from psysim.stats.descriptive import WOLFE2010_TRIM, cell_summary, group_means
@@ -32,13 +33,51 @@ _RT_SE_FLOOR = 1.0  # ms
 
 
 def observed_cells(summary: pd.DataFrame) -> pd.DataFrame:
-    """Group cell means with standard errors over subjects, from a per-subject summary."""
-    rt = group_means(summary, "mean_rt", by=CELL_KEYS)
+    """Group cell means with standard errors over subjects, from a per-subject summary.
+
+    Every cell of the summary is kept. A cell in which some observers have no mean RT (no
+    correct trial inside the trimming window) keeps the mean over the observers that have one,
+    with its standard error over those observers; a cell with no mean RT at all keeps its error
+    rate and has ``mean_rt`` NaN (its RT is left out of a fit). ``n_subjects`` counts the
+    observers with the cell, ``n_rt_subjects`` those with a mean RT, and ``rt_status`` says
+    which case applies (``"all"``, ``"partial"``, ``"none"``). Where a single observer has a
+    value, its standard error is the within-observer one (``sd_rt / sqrt(n_rt)`` for RTs,
+    ``sqrt(p (1 - p) / n_trials)`` for error rates), when the summary has those columns.
+    """
+    rt = group_means(summary, "mean_rt", by=CELL_KEYS).rename(columns={"n_subjects": "n_rt_subjects"})
     err = group_means(summary, "error_rate", by=CELL_KEYS)
-    cells = rt.merge(err, on=CELL_KEYS + ["n_subjects"])
+    cells = err.merge(rt, on=CELL_KEYS, how="left")
+    cells["n_rt_subjects"] = cells["n_rt_subjects"].fillna(0).astype(int)
+    one = summary.groupby(CELL_KEYS, observed=True)
+    if {"sd_rt", "n_rt"} <= set(summary.columns):
+        within = (one["sd_rt"].first() / np.sqrt(one["n_rt"].first())).rename("_w_rt").reset_index()
+        cells = cells.merge(within, on=CELL_KEYS, how="left")
+        use = (cells["n_rt_subjects"] == 1) & cells["mean_rt_se"].isna()
+        cells.loc[use, "mean_rt_se"] = cells.loc[use, "_w_rt"]
+    if "n_trials" in summary.columns:
+        n = one["n_trials"].first().rename("_n").reset_index()
+        cells = cells.merge(n, on=CELL_KEYS, how="left")
+        use = (cells["n_subjects"] == 1) & cells["error_rate_se"].isna()
+        p = cells.loc[use, "error_rate"]
+        cells.loc[use, "error_rate_se"] = np.sqrt(p * (1 - p) / cells.loc[use, "_n"])
     cells["mean_rt_se"] = cells["mean_rt_se"].fillna(np.inf).clip(lower=_RT_SE_FLOOR)
     cells["error_rate_se"] = cells["error_rate_se"].fillna(np.inf).clip(lower=_ERR_SE_FLOOR)
-    return cells[CELL_KEYS + ["n_subjects", "mean_rt", "mean_rt_se", "error_rate", "error_rate_se"]]
+    cells["rt_status"] = np.where(cells["n_rt_subjects"] == 0, "none",
+                                  np.where(cells["n_rt_subjects"] < cells["n_subjects"], "partial", "all"))
+    return cells[CELL_KEYS + ["n_subjects", "n_rt_subjects", "rt_status", "mean_rt", "mean_rt_se", "error_rate",
+                              "error_rate_se"]].reset_index(drop=True)
+
+
+def cell_notes(cells: pd.DataFrame) -> list[str]:
+    """One line per cell that :func:`observed_cells` kept with fewer observers or without RT."""
+    out = []
+    for _i, c in cells[cells["rt_status"] != "all"].iterrows():
+        where = f"{c['task']}, set size {c['set_size']}, target {'present' if c['target_present'] else 'absent'}"
+        if c["rt_status"] == "none":
+            out.append(f"{where}: no observer has a correct RT in the trimming window; only its error rate is used")
+        else:
+            out.append(f"{where}: mean RT over the {c['n_rt_subjects']} of {c['n_subjects']} observers that have one")
+    return out
 
 
 def predict_cells(model: SearchModel, cells: pd.DataFrame, n_sim: int = 2000, seed=0) -> pd.DataFrame:
@@ -87,8 +126,13 @@ def fit_cell_means(
     """
     cells = observed_cells(summary)
     if cells.empty:
-        raise PsysimError("fit_cell_means: the summary has no cells with mean RTs")
+        raise PsysimError("fit_cell_means: the summary has no cells")
     free = list(free) if free is not None else [p.name for p in model.parameters]
+    rt_ok = np.isfinite(cells["mean_rt"].to_numpy(float)) & np.isfinite(cells["mean_rt_se"].to_numpy(float))
+    er_ok = np.isfinite(cells["error_rate_se"].to_numpy(float)) if fit_errors else np.zeros(len(cells), bool)
+    use = np.concatenate([rt_ok, er_ok]) if fit_errors else rt_ok
+    where = f"fit {model.name}" + (f" ({', '.join(f'{k} {v}' for k, v in (data or {}).items())})" if data else "")
+    check_enough_cells(int(use.sum()), free, where)
     specs = [model.param(n) for n in free]
     lower = np.array([p.lower for p in specs])
     upper = np.array([p.upper for p in specs])
@@ -106,7 +150,7 @@ def fit_cell_means(
         if fit_errors:
             e = (cells["error_rate"].to_numpy() - pred["error_rate"].to_numpy()) / cells["error_rate_se"].to_numpy()
             r = np.concatenate([r, e])
-        return np.nan_to_num(r, nan=1e3)
+        return np.nan_to_num(r[use], nan=1e3)
 
     sol = least_squares(residuals, x0, bounds=(lower, upper), x_scale="jac", method="trf")
     best = model.with_params(**dict(zip(free, sol.x)))
@@ -115,7 +159,7 @@ def fit_cell_means(
     se = cells["mean_rt_se"].to_numpy()
     if fit_errors:
         se = np.concatenate([se, cells["error_rate_se"].to_numpy()])
-    se = se[np.isfinite(se)]
+    se = se[use]
     loglik = -0.5 * chi2 - float(np.sum(np.log(se * math.sqrt(2 * math.pi))))
     preds = cells.copy()
     preds["pred_mean_rt"] = pred["mean_rt"].to_numpy()
@@ -138,5 +182,6 @@ def fit_cell_means(
             "message": str(sol.message),
             "nfev": int(sol.nfev),
             "warnings": warnings,
+            "cells": cell_notes(cells),
         },
     )
