@@ -35,6 +35,7 @@ def add_parser(sub):
     p.add_argument("--method", choices=("cam", "gradcam"), default="gradcam", help="CAM (Zhou et al. 2016) or Grad-CAM (Selvaraju et al. 2017)")
     p.add_argument("--layer", default=None, help="layer name (default: the network's last feature map)")
     p.add_argument("--out", type=Path, required=True, help="folder to write the overlay, raw map and summary")
+    p.add_argument("--force", action="store_true", help="replace this image's overlay, raw map and summary already in --out")
     p.set_defaults(func=main)
 
 
@@ -71,9 +72,11 @@ def main(args) -> int:
         load_image,
         shipped_checkpoint,
     )
+    from psysim.paths import check_output
 
-    if args.out.exists() and not args.out.is_dir():
-        raise PsysimError(f"--out {args.out}: exists and is not a folder")
+    stem = f"{args.image.stem}_{args.method}"
+    check_output(args.out, kind="folder", force=args.force,
+                 outputs=[f"{stem}_overlay.png", f"{stem}_raw.npy", f"{stem}.json"])
     ckpt = args.checkpoint or shipped_checkpoint()
     model, info = load_checkpoint(ckpt)
     classes = list(info.get("classes", []))
@@ -98,7 +101,6 @@ def main(args) -> int:
         "probabilities": {classes[i] if i < len(classes) else str(i): round(float(p), 6) for i, p in enumerate(probs)},
         "raw_map_shape": list(res.raw.shape[1:]),
     }
-    stem = f"{args.image.stem}_{args.method}"
     try:
         args.out.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".cam-partial-", dir=args.out))

@@ -52,6 +52,7 @@ def add_parser(sub):
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--size", type=int, default=512, help="image side in pixels")
     p.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    p.add_argument("--force", action="store_true", help="replace an existing PNG file that psysim drew")
     p.set_defaults(func=cmd_displays)
 
 
@@ -84,24 +85,25 @@ def cmd_list(args) -> int:
 
 
 def cmd_displays(args) -> int:
-    from PIL import Image
+    import io
+
+    from PIL import Image, PngImagePlugin
 
     from psysim.displays import make_displays, render
+    from psysim.paths import PNG_SOFTWARE, check_output, psysim_png
+    from psysim.runs import atomic_write_bytes
 
     if args.out.suffix.lower() != ".png":
         raise PsysimError(f"--out {args.out}: the file name must end in .png")
     if args.size < 32 or args.size > 8192:
         raise PsysimError(f"--size {args.size}: choose 32 to 8192 pixels")
-    if not args.out.parent.exists() and str(args.out.parent):
-        raise PsysimError(f"--out {args.out}: folder {args.out.parent} does not exist")
+    check_output(args.out, force=args.force, kind="file", owned=psysim_png)
     ds = make_displays(args.task, args.set_size, 1, seed=args.seed, target_present=(not args.absent,))
     img = render(ds, 0, size=args.size)
-    import io
-
-    from psysim.runs import atomic_write_bytes
-
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Software", PNG_SOFTWARE)  # marks the file as psysim's, so --force may replace it
     buf = io.BytesIO()
-    Image.fromarray(img).save(buf, format="PNG")
+    Image.fromarray(img).save(buf, format="PNG", pnginfo=info)
     atomic_write_bytes(args.out, buf.getvalue())
     print(f"wrote {args.out}")
     return 0

@@ -52,7 +52,8 @@ def add_parser(sub):
     p.add_argument("--no-polish", action="store_true", help="skip the final local polish")
     p.add_argument("--n-sim", type=positive_int, default=2000, help="simulated trials per cell for models without an exact likelihood")
     p.add_argument("--force", action="store_true",
-                   help="discard the checkpoints of an interrupted fit into DIR (they are refused when the settings differ)")
+                   help="replace fits.csv and fit_*.json already in DIR and discard the checkpoints of an interrupted "
+                        "fit into DIR (they are refused when the settings differ)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--shard", type=_shard, default=None, metavar="I/N",
                    help="job arrays: run only the searches p with p %% N == I into the shared checkpoints; "
@@ -100,6 +101,7 @@ def cmd_fit(args) -> int:
     from psysim.fitting import FitSpec, fit_many
     from psysim.fitting.quantile_fit import quantile_cells
     from psysim.models import get_model
+    from psysim.paths import check_output
     from psysim.runs import atomic_write_text
     from psysim.stats import WOLFE2010_TRIM
 
@@ -107,11 +109,9 @@ def cmd_fit(args) -> int:
     model = get_model(args.model)
     trials = load_human(args.data)
     runs = select_runs(trials, args.task, args.subject)
-    out = Path(args.out) if args.out is not None else Path(f"fits-{model.name}")
-    if out.exists() and not out.is_dir():
-        raise PsysimError(f"--out {out}: exists and is not a folder")
-    if not out.name or out.name in (".", ".."):
-        raise PsysimError(f"--out {out}: give a folder name")
+    out = check_output(Path(args.out) if args.out is not None else Path(f"fits-{model.name}"), kind="folder",
+                       force=args.force or args.shard is not None,  # (a shard writes only checkpoints)
+                       outputs=["fits.csv", *(f"fit_{model.name}_{t}_{s}.json" for t, s in runs)])
     if args.shard is not None and args.force:
         raise PsysimError("--force with --shard would delete the other shards' results; remove the folder yourself")
     settings = {"maxiter": args.maxiter, "popsize": args.popsize, "n_starts": args.starts, "n_local": args.local,

@@ -50,6 +50,7 @@ def read_metadata(run_dir: Path) -> dict:
 
 
 def cmd_report(args) -> int:
+    from psysim.paths import check_output, psysim_html
     from psysim.runs import get_experiment
 
     meta = read_metadata(args.run_dir)
@@ -59,8 +60,7 @@ def cmd_report(args) -> int:
     out = args.out if args.out is not None else default_report_path(args.run_dir, args.lang)
     if out.suffix.lower() not in (".html", ".htm"):
         raise PsysimError(f"--out {out}: the file name must end in .html")
-    if str(out.parent) and not out.parent.is_dir():
-        raise PsysimError(f"--out {out}: folder {out.parent} does not exist")
+    check_output(out, kind="file", owned=psysim_html, has_force=False)  # replaces only a report psysim wrote
     written = exp.report(args.run_dir, lang=args.lang, out=out)
     print(f"wrote {written}")
     return 0

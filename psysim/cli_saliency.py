@@ -39,6 +39,7 @@ def add_parser(sub):
         action="store_true",
         help="keep on- and off-centre intensity/colour maps apart (Frintrop 2005; not in the 1998 paper)",
     )
+    p.add_argument("--force", action="store_true", help="replace maps, overlays and scanpaths already in --out")
     p.set_defaults(func=main)
 
 
@@ -65,6 +66,7 @@ def overlay(rgb: np.ndarray, smap_full: np.ndarray, path_df, radius: float) -> n
 def main(args) -> int:
     from PIL import Image
 
+    from psysim.paths import check_output
     from psysim.saliency import IttiKoch, load_image
     from psysim.saliency.wta import scanpath
 
@@ -74,8 +76,8 @@ def main(args) -> int:
     dup = sorted({s for s in stems if stems.count(s) > 1})
     if dup:
         raise PsysimError(f"two input images share the name {dup[0]!r}; their outputs would overwrite each other")
-    if args.out.exists() and not args.out.is_dir():
-        raise PsysimError(f"--out {args.out}: exists and is not a folder")
+    outputs = [f"{s}{suffix}" for s in stems for suffix in ("_saliency.npy", "_scanpath.csv", "_overlay.png")]
+    check_output(args.out, kind="folder", force=args.force, outputs=outputs)
     model = IttiKoch(normalization=args.normalization, on_off=args.on_off)
     results = []
     for path in args.images:  # read and compute everything first: nothing written on error

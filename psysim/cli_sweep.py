@@ -33,7 +33,7 @@ def add_parser(sub):
                    help="trials per task x set size x presence cell (default: the grid's n_per_cell)")
     p.add_argument("--chunk-size", type=positive_int, default=None, metavar="K",
                    help="grid points per scheduled task (default: automatic)")
-    p.add_argument("--force", action="store_true", help="replace an existing output folder and discard an interrupted run")
+    p.add_argument("--force", action="store_true", help="replace an existing output folder that psysim wrote and discard an interrupted run")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--shard", type=_shard, default=None, metavar="I/N",
                    help="job arrays: run only grid points p with p %% N == I into the shared checkpoints; "
@@ -56,6 +56,7 @@ def _shard(text: str) -> tuple[int, int]:
 
 def cmd_sweep(args) -> int:
     from psysim.executor import ResumableRun, executor_from_args
+    from psysim.paths import check_output, output_files
     from psysim.runs import atomic_write_text, library_versions
     from psysim.sweep import check_grid, check_tasks, read_grid, run_sweep
 
@@ -67,6 +68,7 @@ def cmd_sweep(args) -> int:
         tasks = check_tasks([t for item in args.task for t in item.split(",")], "--task")
     if args.shard is not None and args.force:
         raise PsysimError("--force with --shard would delete the other shards' results; remove the folder yourself")
+    check_output(args.out, force=args.force, kind="run")
     run = ResumableRun(args.out, force=args.force)
     ex = executor_from_args(args)
     t0 = time.perf_counter()
@@ -113,6 +115,7 @@ def cmd_sweep(args) -> int:
                 "seconds": round(time.perf_counter() - t0, 3),
                 "versions": library_versions(),
             }
+            meta["files"] = output_files(run.path, skip=(run.checkpoints.name,))  # what --force may replace later
             atomic_write_text(run.path / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
     finally:
         ex.close()

@@ -35,6 +35,7 @@ import pandas as pd
 
 from psysim.errors import PsysimError
 from psysim.options import RUN_OPTIONS, declared, validate_options
+from psysim.paths import check_output, output_files
 
 
 def _umask_mode() -> int:
@@ -324,7 +325,9 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         ``scheduler``, ``executor``, ``shard``) for experiments that use
         :meth:`RunContext.map_tasks`.
     force : bool
-        Replace an existing run folder and discard an interrupted run's checkpoints.
+        Replace an existing run folder that psysim wrote (or an empty folder) and discard an
+        interrupted run's checkpoints; any other existing ``out`` is refused
+        (:func:`psysim.paths.check_output`).
 
     Returns
     -------
@@ -346,15 +349,8 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             raise PsysimError("--force with shard= would delete the other shards' results; remove the folder yourself")
         if out is None:
             raise PsysimError("option shard: give --out, the same for every shard")
-    out = Path(out) if out is not None else default_out(experiment.NAME)
-    if out.exists() and not force:
-        raise PsysimError(f"output folder {out} already exists; choose another --out or pass --force")
+    out = check_output(out if out is not None else default_out(experiment.NAME), force=force, kind="run")
     parent = out.parent if str(out.parent) else Path(".")
-    for above in (parent, *parent.parents):
-        if above.exists():
-            if not above.is_dir():
-                raise PsysimError(f"cannot write the run folder in {parent}: {above} is a file, not a folder")
-            break
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -409,6 +405,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             meta["executor"] = ctx._executor.describe() if ctx._executor is not None else None
             meta["tasks"] = ctx._tasks
         meta.update(ctx.metadata)
+        meta["files"] = output_files(work, skip=(run.checkpoints.name,))  # what --force may replace later
         atomic_write_text(work / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
     except BaseException as exc:
         if shard is None:

@@ -15,6 +15,7 @@ import time
 import pandas as pd
 
 from psysim.i18n import check_lang, t
+from psysim.paths import HTML_GENERATOR
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
@@ -94,7 +95,7 @@ class Report:
     def render(self, metadata: dict | None = None) -> str:
         parts = [
             "<!DOCTYPE html>",
-            f'<html lang="{self.lang}"><head><meta charset="utf-8">',
+            f'<html lang="{self.lang}"><head><meta charset="utf-8">{HTML_GENERATOR}',
             f"<title>{html.escape(self.title)}</title><style>{_CSS}{_CSS_LANG.get(self.lang, '')}</style></head><body>",
             f"<h1>{html.escape(self.title)}</h1>",
             *self._parts,

@@ -1,0 +1,240 @@
+"""Where psysim may write: one check of every output path, made before any work starts.
+
+Every command that writes (``run``, ``sweep``, ``fit``, ``displays``, ``saliency``, ``cam``,
+``report``) passes its output path through :func:`check_output`. The rules:
+
+- an output *folder* that psysim builds whole (``kind="run"``: a run or sweep folder) must not
+  exist; ``--force`` replaces only a folder psysim itself wrote (its ``metadata.json`` names a
+  psysim version and every file in it is one the run recorded, see :func:`foreign_entries`) or
+  an empty folder. Anything else is refused, ``--force`` or not;
+- an output folder psysim writes *into* (``kind="folder"``: saliency maps, CAM, fits) may exist
+  but must be a folder; a file of a name the command writes is replaced only with ``--force``;
+- an output *file* (``kind="file"``: a display PNG, a report) must not be a folder; an existing
+  file is replaced only when ``owned(path)`` says psysim wrote it (and, for commands with
+  ``--force``, only with ``--force``);
+- a parent that is a file, or a place where nothing can be created (``/proc``, a read-only
+  mount), is refused.
+
+Each refusal is one :class:`~psysim.errors.PsysimError` line naming the path. Only
+:mod:`psysim.errors` is imported here, so every layer may use this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from psysim.errors import PsysimError
+
+KINDS = ("run", "folder", "file")
+
+MARKER = "metadata.json"
+"""The file that marks a folder psysim wrote (with ``versions.psysim`` inside)."""
+
+REPORT_NAMES = ("report.html",)
+"""Files ``psysim report`` may add to a run folder after the run (also ``report.LANG.html``)."""
+
+
+def read_marker(folder) -> dict | None:
+    """The folder's psysim ``metadata.json`` as a dict, or None when it has none.
+
+    A ``metadata.json`` that is not valid JSON, or that does not name a psysim version under
+    ``versions``, is not psysim's marker (None).
+    """
+    path = Path(folder) / MARKER
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(meta, dict) or not isinstance(meta.get("versions"), dict) or "psysim" not in meta["versions"]:
+        return None
+    return meta
+
+
+def output_files(folder, skip=("checkpoints",)) -> list[str]:
+    """Every file under ``folder`` as a sorted relative POSIX path (for the marker's ``files``).
+
+    Top-level entries named in ``skip`` are left out.
+    """
+    folder = Path(folder)
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if not p.is_dir() and p.relative_to(folder).parts[0] not in skip)
+
+
+def _is_report_name(rel: str) -> bool:
+    return rel in REPORT_NAMES or (rel.startswith("report.") and rel.endswith(".html") and "/" not in rel)
+
+
+def foreign_entries(folder, meta: dict) -> list[str]:
+    """Files in a psysim folder that its marker does not list (user files), sorted.
+
+    A marker without a ``files`` list (folders written before psysim recorded one) lists
+    nothing to compare with, so nothing is foreign. Reports re-rendered by ``psysim report``
+    (``report.html``, ``report.LANG.html``) and the marker itself belong to the folder.
+    """
+    recorded = meta.get("files")
+    if not isinstance(recorded, list):
+        return []
+    known = {str(f) for f in recorded} | {MARKER}
+    return [rel for rel in output_files(folder, skip=()) if rel not in known and not _is_report_name(rel)]
+
+
+def _nearest_existing(path: Path) -> Path:
+    for above in (path, *path.parents):
+        if os.path.lexists(above):
+            return above
+    return Path(".")  # pragma: no cover - a relative path always ends at "."
+
+
+def _check_writable(where: Path, what: str, path: Path) -> None:
+    """Create and remove an empty folder in ``where``: the only test that also holds for root."""
+    try:
+        probe = tempfile.mkdtemp(prefix=".psysim-write-test-", dir=where)
+    except OSError as exc:
+        raise PsysimError(f"{what} {path}: cannot write in {where} ({exc.strerror or exc})") from None
+    os.rmdir(probe)
+
+
+def _check_parents(path: Path, what: str, must_exist: bool) -> Path:
+    """The parent folder of ``path`` after checking that no part of it is a file."""
+    parent = path.parent if str(path.parent) else Path(".")
+    above = _nearest_existing(parent)
+    if not above.is_dir():
+        raise PsysimError(f"{what} {path}: {above} is a file, not a folder")
+    if must_exist and above != parent:
+        raise PsysimError(f"{what} {path}: folder {parent} does not exist")
+    return above
+
+
+def check_output(path, *, force: bool = False, kind: str = "run", what: str = "--out", owned=None,
+                 has_force: bool = True, outputs=()) -> Path:
+    """Check an output path before any work starts; return it as a :class:`~pathlib.Path`.
+
+    Parameters
+    ----------
+    path : path
+        The output folder or file.
+    force : bool
+        The command's ``--force``: replace an existing output that psysim wrote.
+    kind : {"run", "folder", "file"}
+        ``"run"``: a folder psysim builds whole and renames into place (``run``, ``sweep``);
+        ``"folder"``: a folder psysim writes files into, which may exist (``saliency``,
+        ``cam``, ``fit``); ``"file"``: one file (``displays``, ``report``).
+    what : str
+        How the path was given, for the message (``"--out"``).
+    owned : callable, optional
+        ``kind="file"``: ``owned(path) -> bool`` says whether an existing file was written by
+        psysim; without it no existing file is replaced.
+    has_force : bool
+        ``kind="file"``: whether the command has ``--force``. Commands without one replace a
+        file psysim wrote without asking (``psysim report`` re-renders ``report.html``).
+    outputs : sequence of str
+        ``kind="folder"``: the names the command will write into the folder; one that is
+        already there is refused unless ``force``.
+
+    Raises
+    ------
+    PsysimError
+        One line naming the path: an existing output that may not be replaced, a folder where
+        a file is wanted (or the reverse), a parent that is a file, a missing parent folder
+        (``kind="file"``), a place where nothing can be written.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    path = Path(path)
+    if not path.name or path.name in (".", ".."):
+        raise PsysimError(f"{what} {path}: give a {'file' if kind == 'file' else 'folder'} name")
+    if path.is_symlink():
+        raise PsysimError(f"{what} {path}: is a symbolic link; psysim writes only to a plain path, choose another {what}")
+    above = _check_parents(path, what, must_exist=(kind == "file"))
+    if kind == "file":
+        if path.is_dir():
+            raise PsysimError(f"{what} {path}: is a folder; give a file name inside it, e.g. {path / 'out'}")
+        if path.exists():
+            if owned is None or not owned(path):
+                raise PsysimError(f"{what} {path}: a file psysim did not write is there; choose another {what}")
+            if has_force and not force:
+                raise PsysimError(f"{what} {path}: already exists; choose another {what} or pass --force to replace it")
+            above = path.parent if str(path.parent) else Path(".")
+        _check_writable(above, what, path)
+        return path
+    if path.exists() and not path.is_dir():
+        raise PsysimError(f"{what} {path}: is a file, not a folder; choose another {what}")
+    if kind == "folder":
+        if path.is_dir() and not force:
+            there = [name for name in outputs if os.path.lexists(path / name)]
+            if there:
+                raise PsysimError(f"{what} {path}: {there[0]} is already there; choose another {what} "
+                                  "or pass --force to replace it")
+        if path.is_dir():
+            for name in outputs:
+                if (path / name).is_dir() and not (path / name).is_symlink():
+                    raise PsysimError(f"{what} {path}: {name} is a folder, where psysim would write a file")
+        _check_writable(path if path.is_dir() else above, what, path)
+        return path
+    if path.is_dir():
+        _check_replaceable(path, force, what)
+    _check_writable(above if not path.is_dir() else (path.parent if str(path.parent) else Path(".")), what, path)
+    return path
+
+
+def _check_replaceable(path: Path, force: bool, what: str) -> None:
+    """An existing run folder: refused unless ``force`` and psysim wrote it (or it is empty)."""
+    try:
+        entries = sorted(p.name for p in path.iterdir())
+    except OSError as exc:
+        raise PsysimError(f"{what} {path}: cannot read the existing folder ({exc.strerror or exc})") from None
+    meta = read_marker(path) if entries else None
+    if not entries:
+        if not force:
+            raise PsysimError(f"output folder {path} already exists (empty); choose another {what} or pass --force")
+        return
+    if meta is None:
+        raise PsysimError(f"output folder {path} already exists and was not written by psysim (no psysim "
+                          f"{MARKER}; it holds {entries[0]!r}); psysim replaces only its own run folders, "
+                          f"even with --force: choose another {what}")
+    foreign = foreign_entries(path, meta)
+    if foreign:
+        raise PsysimError(f"output folder {path} holds {foreign[0]!r}, which psysim did not write; psysim will not "
+                          f"delete it, even with --force: move it away or choose another {what}")
+    if not force:
+        raise PsysimError(f"output folder {path} already exists; choose another {what} or pass --force to replace it")
+
+
+PNG_SOFTWARE = "psysim"
+"""The ``Software`` text chunk psysim writes into its PNG files (:func:`psysim_png`)."""
+
+HTML_GENERATOR = '<meta name="generator" content="psysim">'
+"""The tag psysim writes into the head of its HTML reports (:func:`psysim_html`)."""
+
+
+def psysim_png(path) -> bool:
+    """Whether ``path`` is a PNG file psysim wrote (its ``Software`` text chunk says psysim)."""
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            return im.format == "PNG" and str(getattr(im, "text", {}).get("Software", "")).startswith(PNG_SOFTWARE)
+    except Exception:  # not an image, unreadable: not psysim's
+        return False
+
+
+def psysim_html(path) -> bool:
+    """Whether ``path`` is an HTML report psysim wrote.
+
+    True when its head carries :data:`HTML_GENERATOR`, or when it is ``report.html`` /
+    ``report.LANG.html`` in a folder psysim wrote (reports written before the tag existed).
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    if HTML_GENERATOR.encode() in head:
+        return True
+    return _is_report_name(path.name) and read_marker(path.parent) is not None and head.lstrip().startswith(b"<!DOCTYPE html>")
