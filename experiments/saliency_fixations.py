@@ -21,9 +21,17 @@ centre-bias baseline (bits per fixated pixel). Per-image values, then the mean o
 a 95% percentile bootstrap CI over images (``metrics.csv``: ``model, metric, mean, ci_low,
 ci_high``) and paired bootstrap CIs of each Itti-Koch variant minus centre bias (``differences.csv``).
 
-Options: ``n_images`` (default all 101; 12 with ``--quick``), ``n_boot`` (2000; 500 quick).
+Own data: ``--data FILE.toml`` (or ``--set data=FILE.toml``) runs the same models and metrics
+on a fixation data set described in a TOML file (:mod:`psysim.data.fixation_describe`;
+images plus point lists, binary fixation maps or continuous density maps; see
+``docs/own_data.md``). The report names that set, its citation and licence, says where its
+fixated points and density come from, and lists the metrics it could not compute (a
+density-only set without derived points has no point-based metrics) with the reason.
 
-Run:  psysim run saliency-fixations [--quick] [--seed N] [--out DIR]
+Options (``OPTIONS``): ``n_images`` (default all; 12 with ``--quick``), ``n_boot`` (2000; 500
+quick), ``data`` (a description file; default EToCVD).
+
+Run:  psysim run saliency-fixations [--quick] [--seed N] [--out DIR] [--data FILE.toml]
   or  python -m psysim.experiments.saliency_fixations --quick
 """
 
@@ -32,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from psysim.options import Option
 from psysim.report import Report
 from psysim.saliency import metrics as M
 
@@ -43,6 +52,12 @@ SALIENCY_MODELS = ("itti-koch", "itti-koch-onoff")
 METRICS = ("auc_judd", "auc_borji", "auc_shuffled", "nss", "cc", "kl", "sim", "info_gain")
 HIGHER_IS_BETTER = {m: m != "kl" for m in METRICS}
 CENTRE_SIGMA = 0.25
+
+OPTIONS = (
+    Option("n_images", int, None, quick=12, low=2, help="images, spread evenly over the sorted names (default: all)"),
+    Option("n_boot", int, 2000, quick=500, low=10, help="bootstrap resamples of images for the 95% CIs"),
+    Option("data", str, None, help="fixation data-set description FILE.toml (docs/own_data.md); default: EToCVD"),
+)
 
 
 def _other_fixations(data, k: int, shape) -> np.ndarray:
@@ -58,8 +73,9 @@ def _other_fixations(data, k: int, shape) -> np.ndarray:
     return out
 
 
-def image_metrics(data, seed=0) -> pd.DataFrame:
-    """Per-image metric values of the three models (long table: image, model, metric, value)."""
+def image_metrics(data, seed=0, skip=()) -> pd.DataFrame:
+    """Per-image metric values of the models (long table: image, model, metric, value); the
+    metrics named in ``skip`` are not computed."""
     from psysim.saliency import IttiKoch
 
     model, onoff = IttiKoch(), IttiKoch(on_off=True)
@@ -70,20 +86,25 @@ def image_metrics(data, seed=0) -> pd.DataFrame:
         ik2 = onoff.compute(d.image, where=d.name).upsampled().astype(np.float64)
         centre = M.centre_bias(shape, CENTRE_SIGMA)
         maps = {"itti-koch": ik, "itti-koch-onoff": ik2, "centre-bias": centre, "uniform": M.uniform_map(shape)}
-        other = _other_fixations(data, k, shape)
+        other = None if "auc_shuffled" in skip else _other_fixations(data, k, shape)
         for name, s in maps.items():
-            vals = {
-                "auc_judd": M.auc_judd(s, d.fixations),
-                "auc_borji": M.auc_borji(s, d.fixations, seed=(seed, k)),
-                "auc_shuffled": M.auc_shuffled(s, d.fixations, other, seed=(seed, k)),
-                "nss": M.nss(s, d.fixations),
-                "cc": M.cc(s, d.density),
-                "kl": M.kl_divergence(s, d.density),
-                "sim": M.sim(s, d.density),
-                "info_gain": M.information_gain(s, d.fixations, centre),
-            }
-            rows += [(d.name, name, m, v) for m, v in vals.items()]
+            rows += [(d.name, name, m, _metric(m, s, d, other, centre, (seed, k))) for m in METRICS if m not in skip]
     return pd.DataFrame(rows, columns=["image", "model", "metric", "value"])
+
+
+def _metric(m: str, s, d, other, centre, seed) -> float:
+    """Metric ``m`` of map ``s`` on image ``d`` (``other``: fixations of the other images)."""
+    if m == "auc_judd":
+        return M.auc_judd(s, d.fixations)
+    if m == "auc_borji":
+        return M.auc_borji(s, d.fixations, seed=seed)
+    if m == "auc_shuffled":
+        return M.auc_shuffled(s, d.fixations, other, seed=seed)
+    if m == "nss":
+        return M.nss(s, d.fixations)
+    if m == "info_gain":
+        return M.information_gain(s, d.fixations, centre)
+    return {"cc": M.cc, "kl": M.kl_divergence, "sim": M.sim}[m](s, d.density)
 
 
 def bootstrap_summary(per_image: pd.DataFrame, rng, n_boot: int = 2000) -> pd.DataFrame:
@@ -106,8 +127,9 @@ def paired_differences(per_image: pd.DataFrame, rng, models=SALIENCY_MODELS, b="
     wide = per_image.pivot_table(index="image", columns=["model", "metric"], values="value")
     rows = []
     idx = rng.integers(0, len(wide), size=(n_boot, len(wide)))
+    present = set(wide.columns.get_level_values(1))
     for a in models:
-        for m in METRICS:
+        for m in (m for m in METRICS if m in present):
             d = (wide[(a, m)] - wide[(b, m)]).to_numpy()
             boots = d[idx].mean(axis=1)
             lo, hi = np.percentile(boots, [2.5, 97.5])
@@ -117,19 +139,49 @@ def paired_differences(per_image: pd.DataFrame, rng, models=SALIENCY_MODELS, b="
     return pd.DataFrame(rows, columns=["model", "metric", "difference", "ci_low", "ci_high", f"verdict_vs_{b}"])
 
 
-def run(ctx):
+def _load(ctx):
+    """The fixation images of the run, the data set's report lines and the skipped metrics."""
     from psysim.data.fixations import etocvd_names, load_etocvd
 
-    ctx.use_dataset("etocvd")
-    names = etocvd_names()
-    n_images = ctx.option("n_images", 12 if ctx.quick else len(names), int)
-    if n_images < len(names):  # an even spread over the (alphabetical, mixed-source) list
+    data_file = ctx.option("data")
+    if data_file is None:
+        ds = ctx.use_dataset("etocvd")
+        names, loader = etocvd_names(), load_etocvd
+        about = ("the EToCVD set (Bruno et al. 2019), fixations of observers with normal colour vision "
+                 "(first 3 s; fixation points stored as JPEG, thresholded at grey level > 127; density: the "
+                 "data set's smoothed fixation maps)")
+        skipped, short = {}, "EToCVD"
+    else:
+        from psysim.data.fixation_describe import as_dataset, read_fixation_description
+        from psysim.data.fixation_sets import fixation_names, load_described_fixations
+
+        desc = read_fixation_description(data_file)
+        ds = as_dataset(desc)
+        ctx.datasets.append(ds)
+        names = fixation_names(desc)
+        loader = lambda sel: load_described_fixations(desc, sel)  # noqa: E731
+        about = (f"the data set {desc.title!r} (described by {desc.path.name}, format {desc.format!r}). "
+                 f"{desc.points_text()} {desc.density_text()}")
+        skipped, short = desc.skipped_metrics, desc.name
+        ctx.metadata["fixation_description"] = {"file": str(desc.path), "format": desc.format,
+                                                "points_from": desc.points_from, "skipped_metrics": sorted(skipped)}
+    n_images = ctx.option("n_images")
+    if n_images is not None and n_images < len(names):  # an even spread over the sorted list
         names = [names[i] for i in np.linspace(0, len(names) - 1, max(n_images, 2)).round().astype(int)]
-    n_boot = ctx.option("n_boot", 500 if ctx.quick else 2000, int)
     with ctx.timer("load"):
-        data = load_etocvd(names)
+        data = loader(names)
+    if len(data) < 2:
+        from psysim.errors import DataError
+
+        raise DataError(f"saliency-fixations: {len(data)} image; the bootstrap over images needs at least 2")
+    return data, ds, about, skipped, short
+
+
+def run(ctx):
+    data, ds, about, skipped, short = _load(ctx)
+    n_boot = ctx.option("n_boot")
     with ctx.timer("metrics"):
-        per_image = image_metrics(data, seed=ctx.seed)
+        per_image = image_metrics(data, seed=ctx.seed, skip=tuple(skipped))
     summary = bootstrap_summary(per_image, ctx.rng_for("bootstrap"), n_boot)
     diffs = paired_differences(per_image, ctx.rng_for("paired"), n_boot=n_boot)
     ctx.write_table(per_image, "per_image.csv")
@@ -142,13 +194,17 @@ def run(ctx):
     ctx.save_figure(fig_ex, "examples.png")
     ctx.save_figure(fig_m, "metrics.png")
 
-    r = Report("Itti-Koch saliency against human fixations (EToCVD)")
+    r = Report(f"Itti-Koch saliency against human fixations ({short})")
     r.text(
-        f"{len(data)} images of the EToCVD set, fixations of observers with normal colour vision (first 3 s). "
+        f"{len(data)} images of {about} "
         f"Per-image metrics, mean over images with 95% percentile bootstrap CIs ({n_boot} resamples of images). "
         f"Centre bias: a Gaussian at the image centre with sigma = {CENTRE_SIGMA} x the shorter side (not fitted). "
-        "Information gain is in bits per fixated pixel over the centre-bias map (so it is 0 for the centre bias itself)."
+        + ("" if "info_gain" in skipped else
+           "Information gain is in bits per fixated pixel over the centre-bias map (so it is 0 for the centre bias itself).")
     )
+    if skipped:
+        r.heading("Metrics not computed")
+        r.bullets([f"{m}: {why}" for m, why in skipped.items()])
     r.heading("Where Itti-Koch loses to the centre-bias baseline")
     r.bullets(_plain_lines(diffs))
     r.table(diffs, caption="Itti-Koch (the paper's model, and the on/off variant) minus centre bias, mean over images with paired bootstrap 95% CI", digits=3)
@@ -160,10 +216,7 @@ def run(ctx):
         "Metric definitions follow the MIT saliency benchmark (Bylinskii et al. 2019); see "
         "psysim.saliency.metrics for where pysaliency's definitions differ."
     )
-    from psysim.data.registry import get_dataset
-
-    ds = get_dataset("etocvd")
-    r.cite(ds.citation, ds.licence)
+    r.cite(ds.citation or f"{ds.name}: no citation given in the description", ds.licence or "licence: not stated")
     r.cite("Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.")
     r.cite("Frintrop, S. (2005). VOCUS: A visual attention system for object detection and goal-directed search. LNAI 3899. Springer.")
     r.cite("Bylinskii, Z., Judd, T., Oliva, A., Torralba, A., & Durand, F. (2019). What do different evaluation metrics tell us about saliency models? IEEE TPAMI, 41(3), 740-757.")
@@ -188,8 +241,11 @@ def _plain_lines(diffs: pd.DataFrame) -> list[str]:
 def _metrics_figure(summary: pd.DataFrame):
     import matplotlib.pyplot as plt
 
+    present = [m for m in METRICS if m in set(summary["metric"])]
     fig, axes = plt.subplots(2, 4, figsize=(12, 5.5))
-    for ax, m in zip(axes.ravel(), METRICS):
+    for ax in axes.ravel()[len(present):]:
+        ax.axis("off")
+    for ax, m in zip(axes.ravel(), present):
         g = summary[summary["metric"] == m].set_index("model").reindex(MODELS)
         x = np.arange(len(MODELS))
         ax.bar(x, g["mean"], color=["tab:orange", "tab:red", "tab:blue", "tab:gray"])

@@ -40,6 +40,8 @@ def add_parser(sub):
                    help="experiment option; for experiments that run executor tasks also workers=N, "
                         "scheduler=ADDRESS, executor=serial|processes|dask, shard=I/N (docs/CLUSTER.md)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report, table headers and figure labels (default en)")
+    p.add_argument("--data", default=None, metavar="FILE.toml",
+                   help="data-set description the experiment runs on (docs/own_data.md); the same as --set data=FILE.toml")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="list experiments, models and data sets")
@@ -60,7 +62,16 @@ def cmd_run(args) -> int:
     from psysim.runs import execute, get_experiment
 
     exp = get_experiment(args.experiment)
-    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=_options(args.set), force=args.force, lang=args.lang)
+    options = _options(args.set)
+    if args.data is not None:
+        from psysim.options import declared
+
+        if "data" not in (declared(exp) or {}):
+            raise PsysimError(f"--data: experiment {args.experiment} does not read a data-set description")
+        if "data" in options and options["data"] != args.data:
+            raise PsysimError(f"--data {args.data} and --set data={options['data']}: give the data set once")
+        options["data"] = args.data
+    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=options, force=args.force, lang=args.lang)
     if out is not None:  # (None: one shard of a job array, reported by execute)
         print(f"wrote {out}")
     return 0
