@@ -19,13 +19,13 @@ import numpy as np
 import pandas as pd
 
 from psysim.data.registry import WOLFE2010
+from psysim.data.rt_units import RT_UNITS, check_rt_units
 from psysim.errors import DataError
 from psysim.trials import TRIAL_COLUMNS, show_value, validate_trials
 
 WOLFE2010_TASKS = {"RVvGV": "feature", "RVvRHGV": "conjunction", "2_vs_5": "spatial"}
 """Wolfe lab file/task codes and psysim's canonical task names."""
 
-RT_UNITS = {"ms": 1.0, "s": 1000.0}
 
 
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
@@ -35,11 +35,18 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise DataError(f"{path}: the file is empty")
     try:
         df = pd.read_csv(path, **kwargs)
+        header = list(pd.read_csv(path, **{k: v for k, v in kwargs.items() if k in ("sep", "encoding")},
+                                  header=None, nrows=1, dtype=str, keep_default_na=False).iloc[0])
     except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); pass encoding=") from None
+        raise DataError(f"{path}: {_decode_error(path, kwargs.get('encoding') or 'utf-8', exc)}") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable"
         raise DataError(f"{path}: malformed CSV ({msg})") from None
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise DataError(f"{path}: line 1: the column name {name!r} appears twice in the header; rename one")
+        seen.add(name)
     if "index_col" not in kwargs and not isinstance(df.index, pd.RangeIndex):
         # pandas silently turns surplus leading fields into an index: a shifted, wrong table
         raise DataError(
@@ -57,6 +64,24 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
     return df
 
 
+def _decode_error(path: Path, encoding: str, exc: UnicodeDecodeError) -> str:
+    """Where the file stops being ``encoding`` text: byte offset and line in the whole file.
+
+    (pandas decodes in chunks, so the position in its error is within a chunk.)
+    """
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+        start, reason = exc.start, exc.reason  # pragma: no cover - pandas and Python disagree
+    except UnicodeDecodeError as whole:
+        start, reason = whole.start, whole.reason
+    line = data.count(b"\n", 0, start) + 1
+    name = "UTF-8" if encoding.lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig") else encoding
+    col = start - (data.rfind(b"\n", 0, start) + 1) + 1
+    return (f"line {line}: not {name} text ({reason}: byte 0x{data[start]:02x} at byte offset {start} of the "
+            f"file, byte {col} of the line); pass encoding=, e.g. encoding='latin-1'")
+
+
 def read_trials_csv(
     path,
     source: str | None = None,
@@ -66,6 +91,7 @@ def read_trials_csv(
     defaults: dict | None = None,
     sep: str = ",",
     encoding: str = "utf-8",
+    check_units: bool = True,
 ) -> pd.DataFrame:
     """Read another lab's trial-level CSV into a trial table.
 
@@ -88,6 +114,10 @@ def read_trials_csv(
         with target-present trials only; ``{"task": "feature"}``).
     sep, encoding : str
         Passed to :func:`pandas.read_csv`.
+    check_units : bool
+        Refuse RTs that do not fit ``rt_unit`` (:func:`psysim.data.rt_units.check_rt_units`:
+        a median outside 50-60000 ms, or single values on another scale); False loads them as
+        they are.
 
     Notes
     -----
@@ -98,7 +128,8 @@ def read_trials_csv(
     ------
     DataError
         One line naming the file, the line and the column: missing or misspelt columns, a wrong
-        delimiter, NaNs, non-numeric RTs, RTs that look like seconds, unknown task names.
+        delimiter, a duplicated column name, NaNs, non-numeric RTs, RTs in another unit than
+        ``rt_unit`` or on mixed scales, unknown task names.
     """
     path = Path(path)
     if rt_unit not in RT_UNITS:
@@ -136,6 +167,8 @@ def read_trials_csv(
     if rt.isna().any():
         i = int(np.argmax(rt.isna().to_numpy()))
         raise DataError(f"{path}: column '{columns.get('rt', 'rt')}' line {i + 2}: {show_value(df['rt'].iloc[i])} is not a number")
+    if check_units:
+        check_rt_units(rt.to_numpy(), rt_unit, str(path), column=str(columns.get("rt", "rt")))
     df["rt"] = rt * RT_UNITS[rt_unit]
     for c in raw.columns:
         if c not in columns.values() and c not in df.columns and c in ("trial", "display_id", "block"):
