@@ -41,7 +41,8 @@ def add_parser(sub):
                         "scheduler=ADDRESS, executor=serial|processes|dask, shard=I/N (docs/CLUSTER.md)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report, table headers and figure labels (default en)")
     p.add_argument("--data", default=None, metavar="FILE.toml",
-                   help="data-set description the experiment runs on (docs/own_data.md); the same as --set data=FILE.toml")
+                   help="data set of experiments that take one (compare-models, saliency-fixations): a description file "
+                        "(docs/own_data.md) or a built-in name; the same as --set data=...")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="list experiments, models and data sets")
@@ -59,15 +60,15 @@ def add_parser(sub):
 
 
 def cmd_run(args) -> int:
+    from psysim.options import declared
     from psysim.runs import execute, get_experiment
 
     exp = get_experiment(args.experiment)
     options = _options(args.set)
     if args.data is not None:
-        from psysim.options import declared
-
         if "data" not in (declared(exp) or {}):
-            raise PsysimError(f"--data: experiment {args.experiment} does not read a data-set description")
+            takes = ", ".join(list_experiments_taking_data()) or "none"
+            raise PsysimError(f"--data: experiment {args.experiment} does not take a data set; experiments that do: {takes}")
         if "data" in options and options["data"] != args.data:
             raise PsysimError(f"--data {args.data} and --set data={options['data']}: give the data set once")
         options["data"] = args.data
@@ -75,6 +76,14 @@ def cmd_run(args) -> int:
     if out is not None:  # (None: one shard of a job array, reported by execute)
         print(f"wrote {out}")
     return 0
+
+
+def list_experiments_taking_data() -> dict:
+    """Experiments that declare a ``data`` option (``psysim run NAME --data FILE.toml``)."""
+    from psysim.options import declared
+    from psysim.runs import list_experiments
+
+    return {n: m for n, m in list_experiments().items() if "data" in (declared(m) or {})}
 
 
 def cmd_list(args) -> int:

@@ -1,7 +1,11 @@
-"""``psysim fit MODEL --data wolfe2010 [--task T] [--subject S] [--out DIR] [--workers N | --scheduler ADDRESS]``.
+"""``psysim fit MODEL --data wolfe2010|FILE.toml [--task T] [--subject S] [--out DIR] [--workers N | --scheduler ADDRESS]``.
 
-Fits one model to every selected observer x task of a human data set with the quantile-bin
-likelihood (:func:`psysim.fitting.quantile_fit.fit_quantiles`), with a progress bar, and writes
+Fits one model to every selected observer x task of a described search data set (the built-in
+``wolfe2010`` or a lab's description file, ``docs/own_data.md``) with the quantile-bin
+likelihood (:func:`psysim.fitting.quantile_fit.fit_quantiles`), planned by
+:func:`psysim.fitting.plan.plan_fits`: per observer where every cell has ``--min-correct``
+correct RTs, else one pooled fit per task; parameters the data cannot identify are fixed and
+printed with their reason. With a progress bar, it writes
 one ``fit_<model>_<task>_<subject>.json`` per fit (a :class:`~psysim.fitting.FitResult`) and a
 ``fits.csv`` table (one row per fit: parameters, ``loglik``, ``aic``, ``bic``, ``n_obs``) into
 ``DIR``. Every file is written atomically after all fits succeeded, so a failed or
@@ -25,8 +29,6 @@ import pandas as pd
 from psysim.errors import PsysimError
 from psysim.executor import add_executor_arguments, positive_int
 
-DATASETS = ("wolfe2010",)
-
 
 def add_parser(sub):
     from psysim.cli_core import _seed
@@ -34,7 +36,10 @@ def add_parser(sub):
 
     p = sub.add_parser("fit", help="fit a model to human RT distributions and error rates")
     p.add_argument("model", help="registered model name (e.g. cgs, gs, fit)")
-    p.add_argument("--data", default="wolfe2010", help="human data set (default wolfe2010)")
+    p.add_argument("--data", default="wolfe2010", metavar="NAME|FILE.toml",
+                   help="data set: a description file (docs/own_data.md) or a built-in name (default wolfe2010)")
+    p.add_argument("--min-correct", type=positive_int, default=20,
+                   help="correct RTs every cell of every observer needs for per-observer fits; else the task is pooled (default 20)")
     p.add_argument("--task", action="append", default=None, help="task to fit (repeatable; default all)")
     p.add_argument("--subject", action="append", default=None, help="subject id within the task (repeatable; default all)")
     p.add_argument("--out", type=Path, default=None, help="folder for fit_*.json and fits.csv (default fits-MODEL)")
@@ -62,13 +67,11 @@ def add_parser(sub):
     p.set_defaults(func=cmd_fit)
 
 
-def load_human(name: str) -> pd.DataFrame:
-    """The trial table of a supported human data set."""
-    if name not in DATASETS:
-        raise PsysimError(f"--data {name!r}: fitting supports {', '.join(DATASETS)}")
-    from psysim.data import load_wolfe2010
+def load_human(name: str):
+    """A described search data set (:class:`psysim.data.SearchData`) from ``--data``."""
+    from psysim.data import load_described, resolve_description
 
-    return load_wolfe2010()
+    return load_described(resolve_description(name))
 
 
 def select_runs(trials: pd.DataFrame, tasks=None, subjects=None) -> list[tuple[str, str]]:
@@ -98,31 +101,32 @@ def cmd_fit(args) -> int:
     import shutil
 
     from psysim.executor import Checkpoints, executor_from_args
-    from psysim.fitting import FitSpec, fit_many
-    from psysim.fitting.quantile_fit import quantile_cells
+    from psysim.fitting import fit_many
+    from psysim.fitting.plan import plan_fits
     from psysim.models import get_model
     from psysim.paths import check_output
     from psysim.runs import atomic_write_text
-    from psysim.stats import WOLFE2010_TRIM
 
     # every check before anything is written or started
     model = get_model(args.model)
-    trials = load_human(args.data)
-    runs = select_runs(trials, args.task, args.subject)
-    out = check_output(Path(args.out) if args.out is not None else Path(f"fits-{model.name}"), kind="folder",
-                       force=args.force or args.shard is not None,  # (a shard writes only checkpoints)
-                       outputs=["fits.csv", *(f"fit_{model.name}_{t}_{s}.json" for t, s in runs)])
+    data = load_human(args.data)
+    runs = select_runs(data.trials, args.task, args.subject)
     if args.shard is not None and args.force:
         raise PsysimError("--force with --shard would delete the other shards' results; remove the folder yourself")
     settings = {"maxiter": args.maxiter, "popsize": args.popsize, "n_starts": args.starts, "n_local": args.local,
                 "n_sim": args.n_sim, "polish": not args.no_polish}
-    specs = []
-    for task, subject in runs:
-        data = trials[(trials["task"] == task) & (trials["subject"] == subject)]
-        specs.append(FitSpec(key=f"fit/{model.name}/{task}/{subject}", model=model.name,
-                             cells=quantile_cells(data, WOLFE2010_TRIM), starts=args.seeds, settings=settings,
-                             data={"data": args.data, "task": task, "subject": subject}))
-    fingerprint = {"command": "fit", "model": model.name, "data": args.data, "fits": [s.key for s in specs],
+    plan_settings = {model.name: ({"starts": args.seeds, **settings},) * 2}
+    planned, notes = plan_fits(data, [model.name], tasks=sorted({t for t, _s in runs}),
+                               subjects=sorted({s for _t, s in runs}) if args.subject else None,
+                               min_correct=args.min_correct, settings=plan_settings)
+    if not planned:
+        why = "; ".join(n.text for n in notes if n.kind == "not-fitted") or "no fit possible"
+        raise PsysimError(f"fit {model.name} --data {args.data}: {why}")
+    specs = [p.spec for p in planned]
+    out = check_output(Path(args.out) if args.out is not None else Path(f"fits-{model.name}"), kind="folder",
+                       force=args.force or args.shard is not None,  # (a shard writes only checkpoints)
+                       outputs=["fits.csv", *(f"fit_{model.name}_{p.task}_{p.subject}.json" for p in planned)])
+    fingerprint = {"command": "fit", "model": model.name, "data": data.description.name, "fits": [s.key for s in specs],
                    "starts": args.seeds, "settings": settings}
 
     # checkpoints beside the output folder (which may exist and hold other fits)
@@ -157,6 +161,9 @@ def cmd_fit(args) -> int:
                                     f"searches computed into {checkpoints}; when every shard is done, ")
               + "run the same command without --shard to write the output")
         return 0
+    for n in notes:
+        if n.kind != "observers":
+            print(n.text)
     for res in results:
         for w in res.warnings:
             print(f"{res.data['task']} {res.data['subject']}: {w}")

@@ -57,7 +57,6 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("m", ("errors",), "without errors the motor-error probability is 0", 0.0),
     ),
     "gs": (
-        Rule("gs", ("displays",), "Guided Search reads the items of each display, and this task's displays are not known"),
         Rule("t_item", ("set_sizes",), "the time per visited item shows only in how RTs grow with set size"),
         Rule("thr_down", ("errors",), "the threshold falls only after a miss, and there are no errors"),
         Rule("guess_rate", ("errors",), "without errors the guessing hazard is 0", 0.0),
@@ -142,6 +141,8 @@ def identify(model, features: DataFeatures, free=None) -> Identification:
     name = model.name
     base_fixed = dict(getattr(model, "fit_fixed", {}))
     free = [p.name for p in model.parameters if p.name not in base_fixed] if free is None else list(free)
+    if getattr(model, "needs_items", False) and not features.displays:
+        return Identification(name, (), {}, {}, False, f"{name} reads the items of each display, and this task's displays are not known")
     if name in NEEDS_POPOUT and features.popout is None:
         return Identification(name, (), {}, {}, False, NEEDS_POPOUT[name])
     fixed = {n: float(v) for n, v in base_fixed.items() if n not in free}

@@ -1,0 +1,146 @@
+"""Experiment `compare-models`: every search model fitted to a described search data set.
+
+One command for a whole data set, a lab's own or a built-in one::
+
+    psysim run compare-models --data mylab.toml        # a description file (docs/own_data.md)
+    psysim run compare-models --data wolfe2010         # the built-in Wolfe et al. (2010) description
+
+1. Data: the description's files through :func:`psysim.data.load_described` (column and value
+   mapping, RT unit, missing/zero-RT policy, trimming, observer exclusion); the exclusions
+   report (trials and observers by rule).
+2. Statistics: per-observer cell summaries under the description's trimming window; group cell
+   means (cells missing for some observers kept, with a note); search slopes with 95% CIs and
+   absent:present ratios (when both presences exist); the repeated-measures ANOVA over the
+   within-subject factors the data have (observers with every cell).
+3. Fits: FIT, Competitive Guided Search and Guided Search 2.0 by the quantile-bin likelihood
+   (:mod:`psysim.fitting.quantile_fit`), per observer where every cell has ``min_correct``
+   correct RTs, pooled otherwise (:mod:`psysim.fitting.plan` says why); parameters the data do
+   not identify are fixed with a stated reason (:mod:`psysim.fitting.identify`); BIC per fit.
+4. Tables, figures and ``report.html`` (rendered by :mod:`psysim.report.compare`), citing the
+   data set's own citation and licence.
+
+Options (``--set KEY=VALUE``): see ``OPTIONS``; ``--set workers=N`` runs the fits on N
+processes, and an interrupted run resumes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from psysim.data import load_described, resolve_description
+from psysim.data.registry import Dataset
+from psysim.fitting import cell_notes, fit_many, observed_cells
+from psysim.fitting.plan import bic_table, fits_table, plan_fits, predictions_table
+from psysim.options import Option
+from psysim.stats import cell_summary, rm_anova, search_slopes, slope_ratio
+
+NAME = "compare-models"
+DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
+USES_EXECUTOR = True
+MODELS = ("fit", "cgs", "gs")
+
+OPTIONS = (
+    Option("data", str, "wolfe2010", help="data-set description: FILE.toml, or a built-in name (wolfe2010)"),
+    Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),
+    Option("min_correct", int, 20, low=6, help="correct RTs in the trimming window every observer needs in every cell "
+           "for per-observer fits (else the task is fitted pooled)"),
+    Option("max_observers", int, 0, quick=2, low=0, help="per-observer fits: at most this many observers per task (0 = all)"),
+)
+
+
+def _dataset(desc) -> Dataset:
+    return Dataset(name=desc.name, title=desc.title or desc.name, folder=str(desc.path.parent), files=tuple(
+        str(f) for f in desc.files), citation=desc.citation, licence=desc.licence, source_url=desc.source_url)
+
+
+def anova_design(summary: pd.DataFrame) -> tuple:
+    """Within-subject factors with more than one level in the data."""
+    return tuple(f for f in ("set_size", "target_present") if summary[f].nunique() > 1)
+
+
+def anova_observers(summary: pd.DataFrame, within) -> pd.DataFrame:
+    """Per task: observers, and observers with a mean RT in every cell (those the ANOVA uses)."""
+    rows = []
+    for task, g in summary.groupby("task"):
+        n_cells = g.groupby(list(within)).ngroups if within else 1
+        complete = g.dropna(subset=["mean_rt"]).groupby("subject").size() == n_cells
+        rows.append({"task": task, "observers": g["subject"].nunique(), "complete": int(complete.sum())})
+    return pd.DataFrame(rows, columns=["task", "observers", "complete"])
+
+
+def run(ctx):
+    path = resolve_description(ctx.option("data")).resolve()
+    data = load_described(path)
+    desc = data.description
+    ctx.datasets.append(_dataset(desc))
+    ctx.metadata["description"] = str(path)
+    trials, trim = data.trials, data.trim
+
+    # 1. statistics of the people
+    with ctx.timer("statistics"):
+        summary = cell_summary(trials, trim)
+        cells = observed_cells(summary).assign(source=desc.name)
+        slopes = search_slopes(summary)
+        ratios = slope_ratio(slopes) if trials["target_present"].nunique() == 2 and len(slopes) else pd.DataFrame(
+            columns=["source", "task", "absent_slope", "present_slope", "ratio"])
+        within = anova_design(summary)
+        anova = rm_anova(summary, within=within) if within else pd.DataFrame(
+            columns=["source", "task", "effect", "F", "df1", "df2", "p", "eta_p2"])
+        anova_n = anova_observers(summary, within)
+
+    # 2. every fittable model, per observer or pooled
+    models = [m.strip() for m in ctx.option("models").split(",") if m.strip()]
+    planned, notes = plan_fits(data, models, quick=ctx.quick, min_correct=ctx.option("min_correct"),
+                               max_observers=ctx.option("max_observers") or None)
+    with ctx.timer("fits"):
+        results = fit_many([p.spec for p in planned], seed=ctx.seed, mapper=ctx.map_tasks, desc="fits") if planned else []
+    fits = fits_table(planned, results)
+    preds = predictions_table(planned, results)
+    bic = bic_table(fits)
+    notes_df = pd.DataFrame([n.__dict__ for n in notes], columns=["kind", "task", "text", "model"])
+    cell_lines = pd.DataFrame({"kind": "cell-mean", "task": "", "text": cell_notes(cells), "model": ""})
+    notes_df = pd.concat([notes_df, cell_lines], ignore_index=True)
+    fixed = pd.DataFrame([{"model": p.model, "task": p.task, "subject": p.subject, "param": k, "value": v,
+                           "reason": p.reasons.get(k, "")} for p in planned for k, v in p.fixed.items()],
+                         columns=["model", "task", "subject", "param", "value", "reason"])
+
+    for df, name in ((data.exclusions, "exclusions.csv"), (data.observers, "observers.csv"), (summary, "subject_cells.csv"),
+                     (cells, "cells.csv"), (slopes, "slopes.csv"), (ratios, "slope_ratios.csv"), (anova, "anova.csv"),
+                     (anova_n, "anova_observers.csv"), (fits, "fits.csv"), (preds, "predictions.csv"), (bic, "bic.csv"),
+                     (fixed, "fixed.csv"), (notes_df, "notes.csv")):
+        ctx.write_table(df, name)
+    ctx.metadata["data_set"] = {"name": desc.name, "title": desc.title, "citation": desc.citation,
+                                "licence": desc.licence, "source_url": desc.source_url,
+                                "tasks": {t: d.kind for t, d in desc.tasks.items()}, "trimming": trim.describe()}
+    ctx.metadata["models"] = models
+
+    # 3. figures and report from the tables just written (as `psysim report` does)
+    from psysim.report.compare import render
+
+    info = {"seed": ctx.seed, "quick": ctx.quick, "options": ctx.options, "data_set": ctx.metadata["data_set"]}
+    render(ctx.out, ctx.lang, info, ctx.out / "report.html", save_figure=ctx.save_figure)
+
+
+def report(run_dir, lang: str = "en", out=None):
+    """Re-render the report of a compare-models run folder from its tables (``psysim report``)."""
+    from psysim.cli_report import default_report_path, read_metadata
+    from psysim.errors import PsysimError
+    from psysim.i18n import check_lang
+    from psysim.report.compare import render
+
+    check_lang(lang)
+    run_dir = Path(run_dir)
+    meta = read_metadata(run_dir)
+    if meta["experiment"] != NAME:
+        raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {NAME!r}")
+    out = Path(out) if out is not None else default_report_path(run_dir, lang)
+    info = {k: meta.get(k, "?") for k in ("seed", "quick", "options", "data_set")}
+    return render(run_dir, lang, info, out)
+
+
+if __name__ == "__main__":
+    from psysim.cli import main
+
+    raise SystemExit(main(["run", NAME, *__import__("sys").argv[1:]]))

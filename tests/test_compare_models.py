@@ -1,0 +1,144 @@
+"""`psysim run compare-models --data FILE.toml` and `psysim fit MODEL --data FILE.toml` on a
+foreign re-expression of Wolfe et al. (2010), against the native path on the same trials."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from _own_data import FOREIGN_TASKS, native_subset, write_foreign
+
+from psysim.cli import main
+from psysim.data import load_described
+from psysim.fitting import fit_many
+from psysim.fitting.plan import plan_fits
+from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes
+
+NATIVE_TOML = """
+[dataset]
+name = "wolfe-subset"
+subject_ids = "per-task"
+citation = "Wolfe et al. (2010)"
+[files]
+paths = ["native.csv"]
+[columns]
+subject = "subj"
+task = "task"
+set_size = "size"
+target_present = "target"
+error = "error"
+rt = "rt"
+extra = ["trial"]
+[values.task]
+RVvGV = "feature"
+RVvRHGV = "conjunction"
+2_vs_5 = "spatial"
+[rt]
+trim = [200, 4000]
+trim_by_task = { spatial = [200, 8000] }
+[tasks.feature]
+kind = "feature-colour"
+[tasks.conjunction]
+kind = "conjunction"
+[tasks.spatial]
+kind = "spatial"
+"""
+
+
+def _write_native(folder, native):
+    codes = {"feature": "RVvGV", "conjunction": "RVvRHGV", "spatial": "2_vs_5"}
+    pd.DataFrame({"subj": native["subject"], "task": native["task"].map(codes), "trial": native["trial"],
+                  "size": native["set_size"], "target": native["target_present"].astype(int),
+                  "error": (~native["correct"]).astype(int), "rt": native["rt"]}).to_csv(folder / "native.csv", index=False)
+    (folder / "native.toml").write_text(NATIVE_TOML)
+    return folder / "native.toml"
+
+
+def test_foreign_file_gives_the_same_fits_as_the_native_format(tmp_path, wolfe_trials):
+    foreign, native = write_foreign(tmp_path, wolfe_trials)
+    nat = load_described(_write_native(tmp_path, native))
+    pd.testing.assert_frame_equal(nat.trials.drop(columns="source"), native.drop(columns="source"), check_exact=True)
+    fits = {}
+    for name, data, task in (("native", nat, "feature"), ("foreign", load_described(foreign), FOREIGN_TASKS["feature"])):
+        planned, notes = plan_fits(data, ["fit", "cgs"], quick=True, tasks=[task])
+        assert [p.subject for p in planned] == ["pooled", "pooled"]  # three trials per cell: pooled, and said so
+        assert any(n.kind == "pooled" and "observers pooled" in n.text for n in notes)
+        fits[name] = fit_many([p.spec for p in planned], seed=3, progress=False)
+    for a, b in zip(fits["native"], fits["foreign"]):
+        assert a.params == b.params and a.loglik == b.loglik and a.free == b.free
+        assert "t_no" not in b.free or b.model != "cgs"
+    cgs = fits["foreign"][1]
+    assert cgs.model == "cgs" and "t_no" not in cgs.free and cgs.params["t_no"] == 420.0
+
+
+def test_compare_models_on_a_foreign_file_end_to_end(tmp_path, wolfe_trials, capsys):
+    foreign, native = write_foreign(tmp_path, wolfe_trials)
+    out = tmp_path / "run"
+    assert main(["run", "compare-models", "--data", str(foreign), "--quick", "--set", "models=fit,cgs",
+                 "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "Wolfe, J. M., Palmer, E. M., &amp; Horowitz, T. S. (2010)" in html and "CC BY-NC 4.0" in html
+    assert "empty RT (excluded): 28 trial(s), 28 observer(s)" in html
+    assert "t_no fixed at 420 (no target-absent trials" in html
+    assert "p_guess fixed at 0.015 (no target-absent trials" in html
+    assert html.count("observers pooled into one fit") == 3
+    # slopes in the run folder: those of the native loader on the same trials
+    got = pd.read_csv(out / "slopes.csv").sort_values("task").reset_index(drop=True)
+    want = search_slopes(cell_summary(native, WOLFE2010_TRIM))
+    want["task"] = want["task"].map(FOREIGN_TASKS)
+    want = want.sort_values("task").reset_index(drop=True)
+    for col in ("slope", "ci_low", "ci_high"):
+        assert [f"{v:.10g}" for v in got[col]] == [f"{v:.10g}" for v in want[col]]
+    fixed = pd.read_csv(out / "fixed.csv")
+    assert set(fixed.loc[(fixed["model"] == "cgs") & (fixed["param"] == "t_no"), "task"]) == {"color", "conj", "shape"}
+    assert len(pd.read_csv(out / "fits.csv")) == 6
+    # no ANOVA factor without two levels: set size only
+    assert set(pd.read_csv(out / "anova.csv")["effect"]) == {"set_size"}
+
+
+def test_psysim_fit_takes_a_description(tmp_path, wolfe_trials, capsys):
+    foreign, _native = write_foreign(tmp_path, wolfe_trials)
+    out = tmp_path / "fits"
+    assert main(["fit", "cgs", "--data", str(foreign), "--task", "color", "--seeds", "1", "--starts", "8",
+                 "--local", "1", "--no-polish", "--no-progress", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "t_no fixed at 420" in said and "observers pooled" in said
+    table = pd.read_csv(out / "fits.csv", dtype={"subject": str})
+    assert table[["task", "subject", "model_task"]].values.tolist() == [["color", "pooled", "feature"]]
+    assert table["t_no"].iloc[0] == 420.0
+
+
+BAD = [
+    ('rt = "RT_s"', 'rt = "RT"', "[columns] rt"),
+    ('kind = "conjunction"', 'kind = "conjunktion"', "[tasks.conj] kind"),
+    ('unit = "s"', 'unit = "ms"', "[rt] unit"),
+    ('[tasks.color]', '[exclusion]\nmax_excluded_percent = 1\n[tasks.color]', "[exclusion] max_excluded_percent"),
+    ('[rt]', '[rt]\nwindow = [1, 2]', "[rt] window"),
+]
+
+
+@pytest.mark.parametrize("old, new, key", BAD, ids=[b[2] for b in BAD])
+def test_bad_descriptions_exit_2_with_one_line_and_write_nothing(tmp_path, wolfe_trials, capsys, old, new, key):
+    foreign, _native = write_foreign(tmp_path, wolfe_trials)
+    text = foreign.read_text()
+    assert old in text
+    foreign.write_text(text.replace(old, new))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for argv in (["run", "compare-models", "--data", str(foreign), "--quick", "--out", str(tmp_path / "run")],
+                 ["fit", "cgs", "--data", str(foreign), "--out", str(tmp_path / "fits")]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and str(foreign) in err[0] and key in err[0]
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_run_data_is_refused_by_experiments_that_take_none(tmp_path, capsys):
+    assert main(["run", "visual-search", "--data", "x.toml", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert "--data: experiment visual-search does not take a data set" in err and "compare-models" in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_native_subset_helper_keeps_three_present_trials_per_cell(wolfe_trials):
+    sub = native_subset(wolfe_trials)
+    assert sub["target_present"].all()
+    assert (sub.groupby(["task", "subject", "set_size"]).size() == 3).all()
