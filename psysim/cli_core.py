@@ -68,7 +68,7 @@ def cmd_run(args) -> int:
     if args.data is not None:
         if "data" not in (declared(exp) or {}):
             takes = ", ".join(list_experiments_taking_data()) or "none"
-            raise PsysimError(f"--data: experiment {args.experiment} does not take a data set; experiments that do: {takes}")
+            raise PsysimError(f"--data: experiment {args.experiment} does not read a data-set description; experiments that do: {takes}")
         if "data" in options and options["data"] != args.data:
             raise PsysimError(f"--data {args.data} and --set data={options['data']}: give the data set once")
         options["data"] = args.data

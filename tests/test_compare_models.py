@@ -134,7 +134,7 @@ def test_bad_descriptions_exit_2_with_one_line_and_write_nothing(tmp_path, wolfe
 def test_run_data_is_refused_by_experiments_that_take_none(tmp_path, capsys):
     assert main(["run", "visual-search", "--data", "x.toml", "--out", str(tmp_path / "r")]) == 2
     err = capsys.readouterr().err
-    assert "--data: experiment visual-search does not take a data set" in err and "compare-models" in err
+    assert "--data: experiment visual-search does not read a data-set description" in err and "compare-models" in err
     assert not (tmp_path / "r").exists()
 
 
