@@ -15,7 +15,9 @@ line, exit code 2) leaves ``DIR`` as it was.
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -84,7 +86,12 @@ def main(args) -> int:
         rgb = load_image(path)
         res = model.compute(rgb, where=str(path))
         h, w = rgb.shape[:2]
-        sp = scanpath(res.saliency, image_shape=(h, w), n_fixations=args.fixations)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # said below, in one line
+            sp = scanpath(res.saliency, image_shape=(h, w), n_fixations=args.fixations)
+        if len(sp) == 0:
+            print(f"psysim: warning: {path}: the saliency map is zero everywhere (a flat image?); "
+                  "its scanpath is empty", file=sys.stderr)
         ov = overlay(rgb, res.upsampled(), sp, min(h, w) / 6.0)
         results.append((path.stem, res.saliency.astype(np.float32), sp, ov))
     args.out.mkdir(parents=True, exist_ok=True)

@@ -56,4 +56,5 @@ def test_bad_input():
         scanpath(np.full((4, 4), np.nan))
     with pytest.raises(ParameterError, match="threshold"):
         scanpath(_peaks(), threshold=1.5)
-    assert len(scanpath(np.zeros((5, 5)))) == 0
+    with pytest.warns(RuntimeWarning, match="zero everywhere"):
+        assert len(scanpath(np.zeros((5, 5)))) == 0

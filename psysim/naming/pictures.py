@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from psysim.errors import DataError
+from psysim.errors import DataError, PsysimError
 
 REQUIRED = ("item", "name", "file")
 TEXT_COLUMNS = ("item", "name", "file", "version")
@@ -171,10 +171,14 @@ def load_image_array(path, size: int, where: str = "") -> np.ndarray:
     to a square with white (centred), resized with a Lanczos filter."""
     from PIL import Image, UnidentifiedImageError
 
+    from psysim.images import open_image
+
     try:
-        with Image.open(path) as im:
+        with open_image(path, what="a picture", min_side=1, where=f"{where}{path}") as im:  # size checked before decoding
             im.load()
             rgba = im.convert("RGBA")
+    except PsysimError:
+        raise
     except FileNotFoundError:
         raise DataError(f"{where}image file {path} not found") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:

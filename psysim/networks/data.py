@@ -15,6 +15,7 @@ import torch
 
 from psysim.displays import DisplaySet, make_displays, render
 from psysim.errors import PsysimError
+from psysim.images import open_image
 
 CLASSES = ("absent", "present")
 """Class names of the target-present / absent decision, in label order."""
@@ -98,17 +99,26 @@ def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: 
 
 
 def load_image(path, size=None) -> torch.Tensor:
-    """Read an image file as a ``(1, 3, H, W)`` float tensor in [0, 1], resized to ``size``."""
+    """Read an image file as a ``(1, 3, H, W)`` float tensor in [0, 1], resized to ``size``.
+
+    Raises
+    ------
+    PsysimError
+        Missing or unreadable file, or an image outside :mod:`psysim.images`' limits (at least
+        32 px on a side, at most 8192 x 8192 px), checked on the header before decoding.
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as im:
+        with open_image(path, what="a CAM") as im:  # limits checked on the header, before decoding
             im = im.convert("RGB")
             if size is not None:
                 h, w = (size, size) if np.ndim(size) == 0 else size
                 if im.size != (w, h):
                     im = im.resize((int(w), int(h)), Image.BILINEAR)
             arr = np.asarray(im, dtype=np.uint8)
+    except PsysimError:
+        raise
     except FileNotFoundError:
         raise PsysimError(f"{path}: image file not found") from None
     except (UnidentifiedImageError, OSError) as exc:

@@ -25,13 +25,9 @@ from pathlib import Path
 import numpy as np
 
 from psysim.errors import PsysimError
+from psysim.images import MAX_PIXELS, MIN_SIDE, check_size, open_image
 
-MIN_SIDE = 32
-"""Smallest accepted image side in pixels. Below 32 px the coarse pyramid levels 5-8 of the
-model are single pixels and the centre-surround maps carry no spatial information."""
-
-MAX_PIXELS = 8192 * 8192
-"""Largest accepted image (pixels per image), a guard against decompression bombs."""
+__all__ = ["MAX_PIXELS", "MIN_SIDE", "as_rgb", "load_image"]
 
 
 def _name(where) -> str:
@@ -82,12 +78,7 @@ def as_rgb(image, where=None, dtype=np.float32, channels_first: bool = False) ->
     if arr.shape[-1] not in (1, 3, 4):
         raise PsysimError(f"{w}image has {arr.shape[-1]} channels; expected 1 (grey), 3 (RGB) or 4 (RGBA)")
     h, wd = arr.shape[-3], arr.shape[-2]
-    if min(h, wd) < MIN_SIDE:
-        raise PsysimError(
-            f"{w}image is {wd}x{h} px; the saliency model needs at least {MIN_SIDE} px on each side"
-        )
-    if h * wd > MAX_PIXELS:
-        raise PsysimError(f"{w}image is {wd}x{h} px, larger than the {MAX_PIXELS} pixel limit")
+    check_size(wd, h, where=where, what="the saliency model")
     c = arr.shape[-1]
     if channels_first:
         arr = np.moveaxis(arr, -1, -3)  # the dtype conversion below writes planar memory
@@ -135,7 +126,7 @@ def load_image(path, dtype=np.float32) -> np.ndarray:
         File missing, empty, not an image, truncated or otherwise corrupt, or failing the checks
         of :func:`as_rgb`; the message names the file.
     """
-    from PIL import Image, ImageFile, UnidentifiedImageError
+    from PIL import ImageFile, UnidentifiedImageError
 
     path = Path(path)
     if not path.exists():
@@ -153,9 +144,7 @@ def load_image(path, dtype=np.float32) -> np.ndarray:
     old = ImageFile.LOAD_TRUNCATED_IMAGES
     ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file must fail, never load half grey
     try:
-        with Image.open(path) as im:
-            if im.width * im.height > MAX_PIXELS:
-                raise PsysimError(f"{path}: image is {im.width}x{im.height} px, larger than the limit")
+        with open_image(path, what="the saliency model") as im:  # size checked before decoding
             im.load()
             arr = _pil_to_array(im)
     except PsysimError:

@@ -28,6 +28,8 @@ stepping. Constants (ours, chosen to match the paper's ranges):
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 
@@ -70,6 +72,7 @@ def scanpath(
         for a scale-4 Itti-Koch map, map pixel j is image pixel 16 j as in the pyramid),
         ``onset_ms`` (time the WTA fired), ``duration_ms`` (until the next shift; NaN for the
         last), ``saliency`` (map value at the winner, as a fraction of the map maximum).
+        Empty, with a ``RuntimeWarning``, for a map that is zero everywhere (a flat image).
     """
     s = np.asarray(saliency, dtype=np.float64)
     if s.ndim != 2 or s.size == 0:
@@ -96,6 +99,8 @@ def scanpath(
     smax = s.max()
     rows = []
     if smax <= 0:
+        warnings.warn("scanpath: the saliency map is zero everywhere (a flat image?); no location is attended",
+                      RuntimeWarning, stacklevel=2)
         return pd.DataFrame(columns=list(SCANPATH_COLUMNS))
     inp = s / smax
     t = 0.0
