@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from psysim.data.rt_units import RT_UNITS
 from psysim.errors import DataError
 from psysim.resources import read_toml
 
@@ -76,10 +77,6 @@ POLICIES = ("exclude", "drop", "error")
 it out of the trial table but counts it as an excluded trial of its observer (for the exclusion
 rule and the report); ``drop`` removes it as if it were not in the file (reported as a count);
 ``error`` refuses the file."""
-
-RT_UNITS = {"ms": 1.0, "s": 1000.0}
-PLAUSIBLE_MEDIAN_MS = (50.0, 60000.0)
-"""The median RT (after unit conversion) must lie in this range, else the unit is wrong."""
 
 COLUMN_KEYS = ("subject", "task", "set_size", "target_present", "response", "correct", "error", "rt")
 VALUE_KEYS = ("task", "target_present", "response", "correct", "error")

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from psysim.data.describe import PLAUSIBLE_MEDIAN_MS, RT_UNITS, Description, read_description
+from psysim.data.describe import Description, read_description
 from psysim.data.loaders import _near_names, _read_csv
+from psysim.data.rt_units import PLAUSIBLE_MEDIAN_MS, RT_UNITS
 from psysim.errors import DataError
 from psysim.trials import TRIAL_COLUMNS, _as_bool, show_value, validate_trials
 
