@@ -92,3 +92,55 @@ def test_no_fit_on_fewer_values_than_free_parameters(seed):
     # a single observer's cell: within-observer standard errors, so the fit is defined
     cells = observed_cells(summary)
     assert np.isfinite(cells["mean_rt_se"]).all() and (cells["mean_rt_se"] > 1).all()
+
+
+def _described(tmp_path, trials, kinds):
+    """Write a trial table as a lab CSV with a description whose tasks have ``kinds``."""
+    trials.rename(columns={"subject": "id"}).to_csv(tmp_path / "t.csv", index=False)
+    tasks = "".join(f'[tasks.{t}]\nkind = "{k}"\n' for t, k in kinds.items())
+    (tmp_path / "t.toml").write_text(
+        '[dataset]\nname = "sim"\n[files]\npaths = ["t.csv"]\n[columns]\nsubject = "id"\n'
+        '[rt]\ntrim = [100, 10000]\n' + tasks)
+    from psysim.data import load_described
+
+    return load_described(tmp_path / "t.toml")
+
+
+def test_plan_follows_the_task_kind_not_its_name(tmp_path, seed):
+    from psysim.fitting.plan import plan_fits
+
+    model = get_model("fit", per_item=30)
+    parts = []
+    for i, (task, display) in enumerate((("blobs", "conjunction"), ("mystery", "conjunction"), ("redbar", "feature"))):
+        t = model.simulate(make_design(display, (4, 8), 30), seed=seed + i).assign(task=task)
+        parts.append(pd.concat([t.assign(subject="1"), t.assign(subject="2")]))
+    data = _described(tmp_path, pd.concat(parts, ignore_index=True),
+                      {"blobs": "serial", "mystery": "unknown", "redbar": "feature-colour"})
+    planned, notes = plan_fits(data, ["fit", "cgs", "gs"], quick=True, min_correct=5)
+    fitted = {(p.model, p.task) for p in planned}
+    assert ("fit", "blobs") in fitted and ("gs", "blobs") not in fitted  # serial: FIT yes, Guided Search no
+    assert ("cgs", "mystery") in fitted and ("fit", "mystery") not in fitted and ("gs", "mystery") not in fitted
+    assert {p.model_task for p in planned if p.task == "redbar"} == {"feature"}
+    assert {p.model_task for p in planned if p.model == "fit" and p.task == "blobs"} == {"spatial"}
+    texts = [n.text for n in notes if n.kind == "not-fitted"]
+    assert any(t.startswith("gs not fitted to blobs") and "displays" in t for t in texts)
+    assert any(t.startswith("fit not fitted to mystery") and "unknown" in t for t in texts)
+    # a pop-out task: FIT's per_item is fixed, with its reason
+    red = next(p for p in planned if p.model == "fit" and p.task == "redbar")
+    assert "per_item" in red.fixed and "pop-out" in red.reasons["per_item"]
+    assert all(p.subject in ("1", "2") for p in planned)  # 30 trials per cell: per observer
+
+
+def test_plan_pools_and_leaves_out_cells_too_small_for_quantile_bins(tmp_path, seed):
+    from psysim.fitting.plan import plan_fits
+
+    t = get_model("fit", per_item=30, p_miss=0, p_guess=0).simulate(make_design("conjunction", (4, 8, 16), 16), seed=seed)
+    t = t.assign(task="c", subject=np.tile(["1", "2"], len(t) // 2))
+    keep = ~((t["set_size"] == 16) & ~t["target_present"] & (t.groupby(["set_size", "target_present"]).cumcount() >= 1))
+    data = _described(tmp_path, t[keep].reset_index(drop=True), {"c": "conjunction"})
+    planned, notes = plan_fits(data, ["cgs"], quick=True)
+    assert [p.subject for p in planned] == ["pooled"]
+    cells = planned[0].spec.cells
+    assert not ((cells["set_size"] == 16) & ~cells["target_present"]).any()
+    assert any(n.kind == "cell" and "set size 16, target absent: left out of the fits" in n.text for n in notes)
+    assert any(n.kind == "pooled" for n in notes)
