@@ -41,6 +41,7 @@ from psysim.stats import (
     slope_ratio,
     slope_text,
 )
+from psysim.tables import TableSpec, check_table, read_table
 
 NAME = "visual-search"
 DESCRIPTION = "FIT fitted to and compared with the Wolfe et al. (2010) feature, conjunction and spatial search data"
@@ -48,6 +49,44 @@ DESCRIPTION = "FIT fitted to and compared with the Wolfe et al. (2010) feature, 
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
 MODEL = "fit"
+
+_CELL = {"source": ("wolfe2010", MODEL), "task": TASKS}
+TABLES = {
+    "summary": TableSpec(
+        "summary.csv",
+        {"source": "str", "task": "str", "set_size": "int", "target_present": "bool", "n_subjects": "int",
+         "n_trials": "int", "mean_rt": "float", "mean_rt_se": "float", "error_rate": "float",
+         **{q: "float" for q in QUANTILE_COLUMNS}},
+        keys=("source", "task", "set_size", "target_present"),
+        grid={**_CELL, "set_size": SET_SIZES, "target_present": (False, True)},
+        nullable=("mean_rt_se",),  # (one simulated observer: no standard error)
+    ),
+    "slopes": TableSpec(
+        "slopes.csv",
+        {"source": "str", "task": "str", "target_present": "bool", "slope": "float", "ci_low": "float",
+         "ci_high": "float", "n_subjects": "int", "method": "str"},
+        keys=("source", "task", "target_present"), grid={**_CELL, "target_present": (False, True)},
+    ),
+    "ratios": TableSpec(
+        "slope_ratios.csv",
+        {"source": "str", "task": "str", "absent_slope": "float", "present_slope": "float", "ratio": "float"},
+        keys=("source", "task"), grid=_CELL,
+    ),
+    "anova": TableSpec(
+        "anova.csv",
+        {"source": "str", "task": "str", "effect": "str", "F": "float", "df1": "int", "df2": "int", "p": "float",
+         "eta_p2": "float"},
+        keys=("source", "task", "effect"),
+        grid={"source": ("wolfe2010",), "task": TASKS, "effect": ("set_size", "target_present", "set_size:target_present")},
+    ),
+    "fit": TableSpec(
+        "fit.csv",
+        {"task": "str", "rmse_ms": "float", "r2": "float", "n_cells": "int", "error_rmse_pct": "float",
+         "chi2": "float", "bic": "float"},
+        keys=("task",), grid={"task": TASKS}, prefix={"param_": "float"},
+    ),
+}
+"""The tables of a run folder, checked when the run writes them and when `psysim report` reads them."""
 
 
 def group_cells(summary: pd.DataFrame) -> pd.DataFrame:
@@ -99,11 +138,10 @@ def run(ctx):
     fitq = pd.DataFrame(fitq)
 
     ctx.write_table(trials, "trials.csv")
-    ctx.write_table(cells, "summary.csv")
-    ctx.write_table(slopes[["source", "task", "target_present", "slope", "ci_low", "ci_high", "n_subjects", "method"]], "slopes.csv")
-    ctx.write_table(ratios, "slope_ratios.csv")
-    ctx.write_table(anova, "anova.csv")
-    ctx.write_table(fitq, "fit.csv")
+    slopes = slopes[["source", "task", "target_present", "slope", "ci_low", "ci_high", "n_subjects", "method"]]
+    for key, table in (("summary", cells), ("slopes", slopes), ("ratios", ratios), ("anova", anova), ("fit", fitq)):
+        spec = TABLES[key]
+        ctx.write_table(check_table(table, spec), spec.name)  # the checks `psysim report` makes when it reads them
     for res in fits:
         res.to_json(ctx.out / f"fit_{res.data['task']}.json")
     ctx.metadata["simulated_displays_per_cell"] = n_per_cell
@@ -152,25 +190,32 @@ def report(run_dir, lang: str = "en", out=None):
     return _render(run_dir, lang, info, out)
 
 
-def _read(run_dir, name):
-    path = run_dir / name
+def _read_fit(run_dir, task):
+    """A run's ``fit_<task>.json``; any defect is one line naming the file."""
+    from psysim.fitting import FitResult
+
+    path = run_dir / f"fit_{task}.json"
     if not path.is_file():
         raise PsysimError(f"{path} not found: the run folder is incomplete")
-    return pd.read_csv(path)
+    try:
+        res = FitResult.from_json(path)
+    except PsysimError as exc:
+        raise PsysimError(str(exc) if str(path) in str(exc) else f"{path}: {exc}") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise PsysimError(f"{path}: not a complete fit result ({type(exc).__name__}: {exc})") from None
+    if res.data.get("task") != task:
+        raise PsysimError(f"{path}: a fit of task {res.data.get('task')!r}, not {task!r}")
+    return res
 
 
 def _render(run_dir, lang, info, out, save_figures=None):
     """Figures and report from a run folder's tables; ``save_figures(fig, name)`` keeps PNGs."""
-    from psysim.fitting import FitResult
     from psysim.i18n import plot_labels, plot_style
     from psysim.plots import error_rates_plot, rt_set_size_plot
 
-    cells = _read(run_dir, "summary.csv")
-    slopes = _read(run_dir, "slopes.csv")
-    ratios = _read(run_dir, "slope_ratios.csv")
-    anova = _read(run_dir, "anova.csv")
-    fitq = _read(run_dir, "fit.csv")
-    fits = [FitResult.from_json(run_dir / f"fit_{task}.json") for task in TASKS]
+    # every table checked as the run checked it before writing: a truncated one is refused
+    cells, slopes, ratios, anova, fitq = (read_table(run_dir, TABLES[k]) for k in ("summary", "slopes", "ratios", "anova", "fit"))
+    fits = [_read_fit(run_dir, task) for task in TASKS]
 
     labels = plot_labels(lang)
     with plot_style(lang):
