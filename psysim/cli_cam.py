@@ -12,7 +12,8 @@ The network comes from ``--checkpoint`` (a file written by
 on feature-search displays). The image is resized to the network's input size for the forward
 pass; the overlay keeps the image's own size. Everything is computed before anything is
 written, and the files are moved into ``DIR`` from a temporary folder, so an error (one line,
-exit code 2) leaves ``DIR`` as it was.
+exit code 2) leaves ``DIR`` as it was. Files of these names already in ``DIR`` are replaced only
+with ``--force``.
 """
 
 from __future__ import annotations

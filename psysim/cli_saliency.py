@@ -9,7 +9,8 @@ For each image ``NAME.ext`` it writes, into ``DIR``:
 
 All images are read and computed before anything is written; the files are written into a
 temporary folder inside ``DIR`` and moved into place at the end, so a bad image (reported in one
-line, exit code 2) leaves ``DIR`` as it was.
+line, exit code 2) leaves ``DIR`` as it was. Files of these names already in ``DIR`` are
+replaced only with ``--force`` (:func:`psysim.paths.check_output`).
 """
 
 from __future__ import annotations
