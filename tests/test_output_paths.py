@@ -217,3 +217,18 @@ def test_check_output_kinds(tmp_path):
     with pytest.raises(ValueError, match="kind"):
         check_output(tmp_path / "x", kind="zip")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["f.txt", "link"]
+
+
+def test_sweep_force_replaces_its_own_folder_but_not_a_user_file_put_in_it(tmp_path, capsys):
+    (tmp_path / "g.toml").write_text(GRID)
+    out = tmp_path / "sw"
+    argv = ["sweep", "fit", "--grid", tmp_path / "g.toml", "--out", out, "--no-progress"]
+    assert main([str(a) for a in argv]) == 0
+    assert read_marker(out)["files"] == ["cells.csv", "grid.toml", "sweep.csv"]
+    (out / "thesis.tex").write_text("mine")
+    before = _snapshot(tmp_path)
+    one_line_exit_2([*argv, "--force", "--seed", "1"], capsys, "holds 'thesis.tex', which psysim did not write")
+    assert _snapshot(tmp_path) == before
+    (out / "thesis.tex").unlink()
+    assert main([str(a) for a in [*argv, "--force", "--seed", "1"]]) == 0
+    assert read_marker(out)["seed"] == 1
