@@ -7,6 +7,8 @@
 - :mod:`~psysim.networks.metrics`: pointing game, energy-based pointing, deletion/insertion AUC
 - :mod:`~psysim.networks.data`, :mod:`~psysim.networks.training`: images from psysim displays,
   augmentation, training with early stopping, temperature-scaled softmax, checkpoints
+- :mod:`~psysim.networks.ssl`, :mod:`~psysim.networks.ssl_eval`: self-supervised pretraining
+  (SimCLR NT-Xent, BYOL), task-safe augmentation, view ledger; linear probe and k-NN
 """
 
 from psysim.networks.architectures import (
