@@ -104,7 +104,7 @@ def cmd_fit(args) -> int:
     from psysim.fitting import fit_many
     from psysim.fitting.plan import plan_fits
     from psysim.models import get_model
-    from psysim.paths import check_output
+    from psysim.paths import check_output, check_partial
     from psysim.runs import atomic_write_text
 
     # every check before anything is written or started
@@ -126,6 +126,7 @@ def cmd_fit(args) -> int:
     out = check_output(Path(args.out) if args.out is not None else Path(f"fits-{model.name}"), kind="folder",
                        force=args.force or args.shard is not None,  # (a shard writes only checkpoints)
                        outputs=["fits.csv", *(f"fit_{model.name}_{p.task}_{p.subject}.json" for p in planned)])
+    check_partial(out)  # the checkpoints folder beside it is psysim's, or left alone
     fingerprint = {"command": "fit", "model": model.name, "data": data.description.name, "fits": [s.key for s in specs],
                    "starts": args.seeds, "settings": settings}
 

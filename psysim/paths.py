@@ -178,8 +178,30 @@ def check_output(path, *, force: bool = False, kind: str = "run", what: str = "-
         return path
     if path.is_dir():
         _check_replaceable(path, force, what)
+    check_partial(path, what)
     _check_writable(above if not path.is_dir() else (path.parent if str(path.parent) else Path(".")), what, path)
     return path
+
+
+def partial_path(out) -> Path:
+    """``.OUT.partial`` beside ``OUT``: where a run, sweep or fit is built and checkpointed."""
+    out = Path(out)
+    return (out.parent if str(out.parent) else Path(".")) / f".{out.name}.partial"
+
+
+def check_partial(out, what: str = "--out") -> None:
+    """Refuse a ``.OUT.partial`` beside ``OUT`` that psysim did not make.
+
+    psysim resumes from, and ``--force`` deletes, that hidden folder; one that psysim made
+    holds a ``checkpoints/`` folder (made first, before any work). A file of that name, a
+    link, or a folder without ``checkpoints/`` belongs to someone else and is refused.
+    """
+    partial = partial_path(out)
+    if not os.path.lexists(partial):
+        return
+    if partial.is_symlink() or not partial.is_dir() or not (partial / "checkpoints").is_dir():
+        raise PsysimError(f"{what} {out}: {partial} is in the way and was not made by psysim (no checkpoints/ "
+                          f"inside); psysim will not delete it: move it away or choose another {what}")
 
 
 def _check_replaceable(path: Path, force: bool, what: str) -> None:

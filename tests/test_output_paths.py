@@ -232,3 +232,23 @@ def test_sweep_force_replaces_its_own_folder_but_not_a_user_file_put_in_it(tmp_p
     (out / "thesis.tex").unlink()
     assert main([str(a) for a in [*argv, "--force", "--seed", "1"]]) == 0
     assert read_marker(out)["seed"] == 1
+
+
+@pytest.mark.parametrize("planted", ["file", "folder"])
+def test_a_hidden_partial_that_psysim_did_not_make_is_left_alone(tmp_path, capsys, planted):
+    (tmp_path / "g.toml").write_text(GRID)
+    partial = tmp_path / ".out.partial"
+    if planted == "file":
+        partial.write_text("mine")
+    else:
+        partial.mkdir()
+        (partial / "notes.txt").write_text("mine")
+    before = _snapshot(tmp_path)
+    out = tmp_path / "out"
+    for argv in (["run", "visual-search", "--quick", "--out", out, "--force"],
+                 ["sweep", "fit", "--grid", tmp_path / "g.toml", "--out", out, "--force", "--no-progress"],
+                 ["fit", "fit", "--task", "feature", "--subject", "1", "--out", out, "--force"]):
+        one_line_exit_2(argv, capsys, f"{partial} is in the way and was not made by psysim")
+    assert _snapshot(tmp_path) == before
+    execute(PLAIN, out=tmp_path / "ok")  # a partial psysim made (with checkpoints/) is its own
+    assert not (tmp_path / ".ok.partial").exists()
