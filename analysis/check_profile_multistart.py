@@ -29,7 +29,7 @@ from psysim.errors import PsysimError
 from psysim.fitting.quantile_fit import quantile_cells
 from psysim.models import get_model
 from psysim.models.softmax_search import SoftmaxCellPredictor
-from psysim.runs import derive_seed
+from psysim.seeds import derive_seed
 
 
 def starts_for(cells: pd.DataFrame, task: str, fits: pd.DataFrame | None) -> dict:

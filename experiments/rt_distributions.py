@@ -46,7 +46,6 @@ import pandas as pd
 
 from psysim.data import WOLFE2010, load_wolfe2010
 from psysim.errors import PsysimError
-from psysim.executor import task_seed
 from psysim.fitting import FitSpec, fit_many
 from psysim.fitting.quantile_fit import (
     CellPredictor,
@@ -183,7 +182,7 @@ def run(ctx):
             held = cells_by[(t, s)]
             model = res.make_model()
             settings = LOO_SETTINGS[m][mode]
-            sim_seed = int_seed(task_seed(ctx.seed, f"loo/{m}/{t}/{s}/predict"))
+            sim_seed = int_seed(ctx.seed_for("loo", m, t, s, "predict"))
             pred = CellPredictor(type(model), held, n_sim=settings.get("n_sim", 2000), seed=sim_seed).quantiles(
                 model, held[["trim_lower", "trim_upper"]].to_numpy())
             others = pd.concat([c.assign(subject=k[1]) for k, c in cells_by.items() if k[0] == t and k[1] != s])

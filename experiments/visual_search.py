@@ -253,7 +253,7 @@ def _meta(lang, info):
 def _display_figure(seed, lang="en"):
     import matplotlib.pyplot as plt
 
-    from psysim.runs import derive_seed
+    from psysim.seeds import derive_seed
 
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.6))
     for ax, task in zip(axes, TASKS):

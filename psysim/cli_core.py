@@ -109,9 +109,9 @@ def cmd_displays(args) -> int:
 
     from PIL import Image, PngImagePlugin
 
+    from psysim.atomic import atomic_write_bytes
     from psysim.displays import make_displays, render
     from psysim.paths import PNG_SOFTWARE, check_output, psysim_png
-    from psysim.runs import atomic_write_bytes
 
     if args.out.suffix.lower() != ".png":
         raise PsysimError(f"--out {args.out}: the file name must end in .png")

@@ -100,12 +100,12 @@ def _has_results(checkpoints: Path) -> bool:
 def cmd_fit(args) -> int:
     import shutil
 
+    from psysim.atomic import atomic_write_text
     from psysim.executor import Checkpoints, executor_from_args
     from psysim.fitting import fit_many
     from psysim.fitting.plan import plan_fits
     from psysim.models import get_model
     from psysim.paths import check_output, check_partial
-    from psysim.runs import atomic_write_text
 
     # every check before anything is written or started
     model = get_model(args.model)

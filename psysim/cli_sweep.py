@@ -55,9 +55,10 @@ def _shard(text: str) -> tuple[int, int]:
 
 
 def cmd_sweep(args) -> int:
+    from psysim.atomic import atomic_write_text
     from psysim.executor import ResumableRun, executor_from_args
     from psysim.paths import check_output, output_files
-    from psysim.runs import atomic_write_text, library_versions
+    from psysim.runs import library_versions
     from psysim.sweep import check_grid, check_tasks, read_grid, run_sweep
 
     # every check before anything is written or started

@@ -21,60 +21,23 @@ timings, the executor, task counts and the data sources used.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sys
 import tempfile
 import time
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from psysim.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401  (also importable from here)
+from psysim.checkpoints import Checkpoints, ResumableRun
 from psysim.errors import PsysimError
+from psysim.executor import executor_from_options, map_tasks
 from psysim.options import RUN_OPTIONS, declared, validate_options
 from psysim.paths import check_output, output_files
-
-
-def _umask_mode() -> int:
-    """Permissions a plain ``open()`` would give a new file (0o666 less the umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def atomic_write_text(path, text: str, encoding: str = "utf-8") -> Path:
-    """Write a text file atomically: a temporary file in the same folder, then a rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, _umask_mode())  # mkstemp makes 0600 files; give the usual permissions
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
-
-
-def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write a binary file atomically (temporary file in the same folder, then rename)."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, _umask_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+from psysim.seeds import derive_seed
 
 
 def library_versions() -> dict:
@@ -104,15 +67,6 @@ def library_versions() -> dict:
     except ImportError:  # pragma: no cover
         pass
     return v
-
-
-def derive_seed(root: int, *key) -> np.random.SeedSequence:
-    """A SeedSequence from a root seed and a key such as ``("fit", "conjunction", 3)``.
-
-    The key is hashed with CRC-32 (stable across Python processes, unlike ``hash``), so the
-    same root seed and key give the same stream on any worker.
-    """
-    return np.random.SeedSequence([int(root), *(zlib.crc32(str(k).encode("utf-8")) for k in key)])
 
 
 @dataclass
@@ -169,8 +123,6 @@ class RunContext:
         scheduler=ADDRESS``, ``--set executor=processes``; default serial), made on first use
         and closed when the run ends (:func:`psysim.executor.executor_from_options`)."""
         if self._executor is None:
-            from psysim.executor import executor_from_options
-
             self._executor = executor_from_options(self.options)
         return self._executor
 
@@ -187,8 +139,6 @@ class RunContext:
         With ``shard`` (a job-array element) only this shard's tasks run; when others' are
         missing the run stops here (:class:`ShardIncomplete`) and :func:`execute` reports it.
         """
-        from psysim.executor import map_tasks
-
         res = map_tasks(fn, tasks, executor=self.executor, seed=self.seed, checkpoint_dir=self.checkpoint_dir,
                         fingerprint=self.fingerprint, chunk_size=chunk_size, progress=progress, desc=desc,
                         shard=self.shard)
@@ -205,7 +155,9 @@ class RunContext:
             ex.close()
 
     def seed_for(self, *key) -> np.random.SeedSequence:
-        """A seed derived from the root seed and a key (stable across runs and workers)."""
+        """The seed of the stream named ``key``: :func:`psysim.seeds.derive_seed` of the root
+        seed and the key (stable across runs and workers; ``seed_for("a", "b")`` is the seed of
+        the executor task ``"a/b"``, so give streams and tasks distinct names)."""
         return derive_seed(self.seed, *key)
 
     def rng_for(self, *key) -> np.random.Generator:
@@ -335,7 +287,6 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         The finished run folder; None for a job-array element (``shard``), which only fills
         the checkpoints.
     """
-    from psysim.executor import Checkpoints, ResumableRun
     from psysim.i18n import check_lang
 
     check_lang(lang)

@@ -433,7 +433,7 @@ def run_sweep(
     tasks : sequence of str, optional
         Overrides the grid's ``tasks`` (default :data:`DEFAULT_TASKS`).
     seed : int
-        Root seed; point ``i`` uses :func:`psysim.executor.task_seed(seed, "point-i")`.
+        Root seed; point ``i`` uses ``derive_seed(seed, f"point-{i}")`` (:func:`psysim.seeds.derive_seed`).
     n_per_cell : int, optional
         Overrides the grid's trials per cell.
     executor, checkpoint_dir, chunk_size, progress, shard
@@ -449,7 +449,7 @@ def run_sweep(
     """
     from psysim.executor import SerialExecutor, make_executor, map_tasks
     from psysim.models import MODELS
-    from psysim.runs import derive_seed
+    from psysim.seeds import derive_seed
 
     full = check_grid(grid, model_name)
     key = str(model_name).lower().replace("_", "-")

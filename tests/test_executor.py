@@ -20,8 +20,8 @@ from psysim.executor import (
     checkpoint_name,
     make_executor,
     map_tasks,
-    task_seed,
 )
+from psysim.seeds import derive_seed
 
 
 # task functions live at module level so that worker processes can import them
@@ -75,13 +75,13 @@ def as_bytes(results) -> bytes:
 
 
 # -- seeds ---------------------------------------------------------------------------------
-def test_task_seed_depends_only_on_root_and_key():
-    a = np.random.default_rng(task_seed(7, "obs1")).random(4)
-    assert np.array_equal(a, np.random.default_rng(task_seed(7, "obs1")).random(4))
-    assert not np.array_equal(a, np.random.default_rng(task_seed(8, "obs1")).random(4))
-    assert not np.array_equal(a, np.random.default_rng(task_seed(7, "obs2")).random(4))
+def test_derive_seed_depends_only_on_root_and_key():
+    a = np.random.default_rng(derive_seed(7, "obs1")).random(4)
+    assert np.array_equal(a, np.random.default_rng(derive_seed(7, "obs1")).random(4))
+    assert not np.array_equal(a, np.random.default_rng(derive_seed(8, "obs1")).random(4))
+    assert not np.array_equal(a, np.random.default_rng(derive_seed(7, "obs2")).random(4))
     # a child of the root: same entropy, a spawn key (as SeedSequence.spawn makes)
-    s = task_seed(7, "obs1")
+    s = derive_seed(7, "obs1")
     assert s.entropy == 7 and len(s.spawn_key) == 4
 
 
@@ -90,7 +90,7 @@ def test_results_in_task_order_with_per_key_seeds():
     assert res.keys == list(TASKS)
     for key, r in zip(res.keys, res):
         assert r["n"] == TASKS[key]
-        np.testing.assert_array_equal(r["x"], draw(TASKS[key], task_seed(3, key))["x"])
+        np.testing.assert_array_equal(r["x"], draw(TASKS[key], derive_seed(3, key))["x"])
     assert (res.loaded, res.computed) == (0, len(TASKS))
 
 
@@ -132,7 +132,7 @@ def test_dask_worker_killed_mid_task_is_retried(dask_executor, tmp_path):
     marker = str(tmp_path / "died")
     res = map_tasks(die_once, {"victim": {"marker": marker}}, seed=2, executor=dask_executor)
     assert os.path.exists(marker)  # the first attempt really killed its worker
-    assert as_bytes(res) == as_bytes([draw(4, task_seed(2, "victim"))])
+    assert as_bytes(res) == as_bytes([draw(4, derive_seed(2, "victim"))])
 
 
 def test_task_error_comes_back_as_the_same_error(dask_executor):

@@ -19,9 +19,9 @@ from psysim.executor import (
     ProcessExecutor,
     SerialExecutor,
     executor_from_options,
-    task_seed,
 )
 from psysim.runs import RUN_OPTIONS, RunContext, execute, parse_shard
+from psysim.seeds import derive_seed
 
 FAIL_AT = {"key": None}  # a task that raises (set by a test): an interrupted run
 CALLS = []
@@ -132,7 +132,7 @@ def test_plain_experiment_and_run_context_stay_compatible(tmp_path):
     # a RunContext made by hand (no checkpoints) still maps tasks, serially
     ctx = RunContext(name="hand", out=tmp_path, seed=2)
     res = ctx.map_tasks(draw, [("k", {"key": "k", "scale": 1.0})], progress=False)
-    assert np.array_equal(res[0], draw({"key": "k", "scale": 1.0}, task_seed(2, "k")))
+    assert np.array_equal(res[0], draw({"key": "k", "scale": 1.0}, derive_seed(2, "k")))
     ctx.close()
 
 

@@ -142,7 +142,7 @@ class FitResult:
     def to_json(self, path=None) -> str:
         text = json.dumps(self.to_dict(), indent=1, default=_json_default, allow_nan=True)
         if path is not None:
-            from psysim.runs import atomic_write_text
+            from psysim.atomic import atomic_write_text
 
             atomic_write_text(path, text)
         return text

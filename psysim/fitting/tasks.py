@@ -10,9 +10,9 @@ interruption.
 Keys and seeds
     A fit is named by its :attr:`FitSpec.key`, e.g. ``"fit/cgs/spatial/3"``. Start ``k`` of
     it is the task ``"<key>/start<k>"``; its search seed is drawn from that task's seed
-    (:func:`psysim.executor.task_seed`, a child of the run's root seed addressed by the key).
+    (:func:`psysim.seeds.derive_seed`, a child of the run's root seed addressed by the key).
     The simulated likelihood of a model without an exact one uses common random numbers: one
-    simulation seed per fit, drawn from ``task_seed(root, "<key>/sim")`` and shared by all its
+    simulation seed per fit, drawn from ``derive_seed(root, "<key>/sim")`` and shared by all its
     starts, so that they optimise the same objective. The last step is the task ``"<key>"``.
     So the fits depend only on the root seed, the keys and the settings -- not on the
     executor, the number of workers or resumption -- and a different root seed gives different
@@ -153,13 +153,14 @@ def fit_many(specs, *, seed: int = 0, mapper=None, executor=None, checkpoint_dir
         None when a shard of a job array (``shard``) left tasks to other shards; a final call
         without ``shard`` collects them.
     """
-    from psysim.executor import map_tasks, task_seed
+    from psysim.executor import map_tasks
+    from psysim.seeds import derive_seed
 
     specs = check_specs(specs)
     if mapper is None:
         mapper = functools.partial(map_tasks, executor=executor, seed=seed, checkpoint_dir=checkpoint_dir,
                                    fingerprint=fingerprint, progress=progress, shard=shard)
-    sim = {s.key: int_seed(task_seed(seed, f"{s.key}/sim")) for s in specs}
+    sim = {s.key: int_seed(derive_seed(seed, s.key, "sim")) for s in specs}
     searches = [(f"{s.key}/start{k}", (s, k, sim[s.key])) for s in specs for k in range(int(s.starts))]
     runs = mapper(search_task, searches, desc=f"{desc} (searches)")
     if not getattr(runs, "complete", True):

@@ -116,6 +116,6 @@ class Report:
         return "\n".join(parts)
 
     def write(self, path, metadata: dict | None = None):
-        from psysim.runs import atomic_write_text
+        from psysim.atomic import atomic_write_text
 
         return atomic_write_text(path, self.render(metadata))
