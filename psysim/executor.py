@@ -408,7 +408,8 @@ def map_tasks(
     ----------
     fn : callable
         A module-level function ``fn(payload, seed) -> result``; ``seed`` is the task's
-        :class:`numpy.random.SeedSequence` (:func:`task_seed`). The result must be picklable.
+        :class:`numpy.random.SeedSequence` (:func:`psysim.seeds.derive_seed` of the root seed and
+        the key). The result must be picklable.
     tasks : mapping or iterable of (key, payload)
         Task keys are unique non-empty strings naming the task, e.g. ``"fit/cgs/obs3/conj/start2"``;
         they address the seed and the checkpoint file, so they must stay the same between a run
