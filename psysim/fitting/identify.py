@@ -12,7 +12,8 @@ without target-absent trials therefore fixes FIT's ``p_guess`` and ``absent_offs
 
 The statements follow from each model's equations: FIT (Treisman & Gelade 1980; see
 :mod:`psysim.models.fit`), Guided Search 2.0 (Wolfe 1994; :mod:`psysim.models.guided_search`),
-Competitive Guided Search (Moran et al. 2013; :mod:`psysim.models.cgs`).
+Competitive Guided Search (Moran et al. 2013; :mod:`psysim.models.cgs`), Guided Search 6.0
+(Wolfe 2021; :mod:`psysim.models.gs6`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule("t_item", ("set_sizes",), "the time per visited item shows only in how RTs grow with set size"),
         Rule("thr_down", ("errors",), "the threshold falls only after a miss, and there are no errors"),
         Rule("guess_rate", ("errors",), "without errors the guessing hazard is 0", 0.0),
+    ),
+    "gs6": (
+        Rule("quit_item", ("set_sizes", "absent"), "the growth of the quitting threshold per item shows only in how target-absent RTs grow with set size"),
+        Rule("quit_down", ("errors",), "the quitting threshold rises only after a miss, and there are no errors"),
+        Rule("motor_error", ("errors",), "without errors the motor-error probability is 0", 0.0),
     ),
 }
 """Per model: what each parameter needs to be identified. A rule whose ``param`` is the model's

@@ -8,6 +8,7 @@ from psysim.models.base import MODELS, Param, SearchModel, get_model, make_desig
 from psysim.models.cgs import CompetitiveGuidedSearch  # noqa: F401
 from psysim.models.fit import FeatureIntegration
 from psysim.models.guided_search import GuidedSearch  # noqa: F401
+from psysim.models.gs6 import GuidedSearch6  # noqa: F401
 from psysim.models.saliency_search import SaliencySearch  # noqa: F401
 from psysim.models.softmax_search import SoftmaxSearch  # noqa: F401
 
