@@ -96,6 +96,7 @@ def run(ctx):
                                max_observers=ctx.option("max_observers") or None)
     with ctx.timer("fits"):
         results = fit_many([p.spec for p in planned], seed=ctx.seed, mapper=ctx.map_tasks, desc="fits") if planned else []
+    ctx.metadata["fit_seconds"] = {p.spec.key: r.diagnostics.get("seconds") for p, r in zip(planned, results)}
     fits = fits_table(planned, results)
     preds = predictions_table(planned, results)
     bic = bic_table(fits)
@@ -113,7 +114,8 @@ def run(ctx):
         ctx.write_table(df, name)
     ctx.metadata["data_set"] = {"name": desc.name, "title": desc.title, "citation": desc.citation,
                                 "licence": desc.licence, "source_url": desc.source_url,
-                                "tasks": {t: d.kind for t, d in desc.tasks.items()}, "trimming": trim.describe()}
+                                "tasks": {t: d.kind for t, d in desc.tasks.items()},
+                                "trimming": trim.describe() if "trim" in desc.raw.get("rt", {}) else "every correct trial (no trimming)"}
     ctx.metadata["models"] = models
 
     # 3. figures and report from the tables just written (as `psysim report` does)

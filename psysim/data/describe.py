@@ -311,7 +311,7 @@ def read_description(path) -> Description:
         if v not in POLICIES:
             raise _err(path, f"[rt] {k}", f"expected one of {', '.join(POLICIES)}, got {v!r}")
         policies[k] = v
-    trim = _window(path, "[rt] trim", rt.get("trim", [0, 1e12]))
+    trim = _window(path, "[rt] trim", rt["trim"]) if "trim" in rt else (0.0, math.inf)
     tbt = rt.get("trim_by_task", {})
     if not isinstance(tbt, dict):
         raise _err(path, "[rt] trim_by_task", f"expected a table task = [lower, upper], got {tbt!r}")

@@ -266,9 +266,10 @@ def load_described(description) -> SearchData:
             rows.append((f"{label} (excluded)", counts[key][0], len(counts[key][1]), "counted as excluded trials of the observer"))
         elif pol == "drop":
             rows.append((f"{label} (dropped)", dropped[key], 0, "removed before counting, as if not in the file"))
-    rows.append(("RT outside the trimming window", int(outside.sum()), int((n_outside > 0).sum()),
-                 f"{trim.describe().replace('correct trials with RTs of', 'RT statistics use')}; "
-                 "these trials still count for error rates"))
+    if "trim" in desc.raw.get("rt", {}):
+        rows.append(("RT outside the trimming window", int(outside.sum()), int((n_outside > 0).sum()),
+                     f"{trim.describe().replace('correct trials with RTs of', 'RT statistics use')}; "
+                     "these trials still count for error rates"))
     gone = obs[~obs["kept"]]
     if mx is not None:
         rows.append((f"observer with more than {mx:g} % of trials excluded", int(gone["n_trials"].sum()), len(gone),
