@@ -144,3 +144,13 @@ def test_plan_pools_and_leaves_out_cells_too_small_for_quantile_bins(tmp_path, s
     assert not ((cells["set_size"] == 16) & ~cells["target_present"]).any()
     assert any(n.kind == "cell" and "set size 16, target absent: left out of the fits" in n.text for n in notes)
     assert any(n.kind == "pooled" for n in notes)
+
+
+def test_a_cell_some_observers_never_saw_is_kept_and_said(seed):
+    summary = _summary_with_gaps(seed)
+    summary = summary[~((summary["subject"] == "a") & (summary["set_size"] == 4) & ~summary["target_present"])]
+    cells = observed_cells(summary)
+    c = cells[(cells["set_size"] == 4) & ~cells["target_present"]].iloc[0]
+    assert (c["n_subjects"], c["n_rt_subjects"], c["n_task_subjects"], c["rt_status"]) == (2, 2, 3, "partial")
+    assert "conjunction, set size 4, target absent: mean RT over the 2 of 3 observers that have one (1 of the " \
+           "task's 3 observers have no trial in it)" in cell_notes(cells)

@@ -39,8 +39,9 @@ def observed_cells(summary: pd.DataFrame) -> pd.DataFrame:
     correct trial inside the trimming window) keeps the mean over the observers that have one,
     with its standard error over those observers; a cell with no mean RT at all keeps its error
     rate and has ``mean_rt`` NaN (its RT is left out of a fit). ``n_subjects`` counts the
-    observers with the cell, ``n_rt_subjects`` those with a mean RT, and ``rt_status`` says
-    which case applies (``"all"``, ``"partial"``, ``"none"``). Where a single observer has a
+    observers with the cell, ``n_rt_subjects`` those with a mean RT, ``n_task_subjects`` the
+    task's observers, and ``rt_status`` says which case applies (``"all"``, ``"partial"``: fewer
+    than the task's observers, ``"none"``). Where a single observer has a
     value, its standard error is the within-observer one (``sd_rt / sqrt(n_rt)`` for RTs,
     ``sqrt(p (1 - p) / n_trials)`` for error rates), when the summary has those columns.
     """
@@ -62,10 +63,13 @@ def observed_cells(summary: pd.DataFrame) -> pd.DataFrame:
         cells.loc[use, "error_rate_se"] = np.sqrt(p * (1 - p) / cells.loc[use, "_n"])
     cells["mean_rt_se"] = cells["mean_rt_se"].fillna(np.inf).clip(lower=_RT_SE_FLOOR)
     cells["error_rate_se"] = cells["error_rate_se"].fillna(np.inf).clip(lower=_ERR_SE_FLOOR)
+    # observers of the task (an observer may lack a whole cell: no row of it in the summary)
+    cells["n_task_subjects"] = cells["task"].map(summary.groupby("task", observed=True)["subject"].nunique()) \
+        if "subject" in summary.columns else cells["n_subjects"]
     cells["rt_status"] = np.where(cells["n_rt_subjects"] == 0, "none",
-                                  np.where(cells["n_rt_subjects"] < cells["n_subjects"], "partial", "all"))
-    return cells[CELL_KEYS + ["n_subjects", "n_rt_subjects", "rt_status", "mean_rt", "mean_rt_se", "error_rate",
-                              "error_rate_se"]].reset_index(drop=True)
+                                  np.where(cells["n_rt_subjects"] < cells["n_task_subjects"], "partial", "all"))
+    return cells[CELL_KEYS + ["n_subjects", "n_rt_subjects", "n_task_subjects", "rt_status", "mean_rt", "mean_rt_se",
+                              "error_rate", "error_rate_se"]].reset_index(drop=True)
 
 
 def cell_notes(cells: pd.DataFrame) -> list[str]:
@@ -73,10 +77,12 @@ def cell_notes(cells: pd.DataFrame) -> list[str]:
     out = []
     for _i, c in cells[cells["rt_status"] != "all"].iterrows():
         where = f"{c['task']}, set size {c['set_size']}, target {'present' if c['target_present'] else 'absent'}"
+        lacking = "" if c["n_subjects"] == c["n_task_subjects"] else \
+            f" ({c['n_task_subjects'] - c['n_subjects']} of the task's {c['n_task_subjects']} observers have no trial in it)"
         if c["rt_status"] == "none":
-            out.append(f"{where}: no observer has a correct RT in the trimming window; only its error rate is used")
+            out.append(f"{where}: no observer has a correct RT in the trimming window; only its error rate is used{lacking}")
         else:
-            out.append(f"{where}: mean RT over the {c['n_rt_subjects']} of {c['n_subjects']} observers that have one")
+            out.append(f"{where}: mean RT over the {c['n_rt_subjects']} of {c['n_task_subjects']} observers that have one{lacking}")
     return out
 
 

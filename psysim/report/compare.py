@@ -124,8 +124,15 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
                        "cell and enter the ANOVA" + ("" if n["complete"] >= 2 else "; too few, no ANOVA"))
     r.bullets(a_lines)
     r.heading("Model fits")
+    from psysim.fitting.plan import SETTINGS
+
+    mode = 1 if info.get("quick") is True else 0
+    used = sorted(set(fits["model"])) if len(fits) else []
     r.text("Each model is fitted by a multinomial likelihood over correct-RT quantile bins (.1 .3 .5 .7 .9) and error "
-           "counts of every cell (Heathcote et al. 2002); BIC = k ln n - 2 ln L.")
+           "counts of every cell (Heathcote et al. 2002); BIC = k ln n - 2 ln L. CGS has an exact likelihood (multi-start "
+           "L-BFGS-B); FIT and Guided Search are fitted by simulation with common random numbers and short differential "
+           "evolution runs, so their BIC is a pessimistic bound on what these models can do, Guided Search's most of all "
+           f"(settings: {'; '.join(f'{m}: {SETTINGS[m][mode]}' for m in used if m in SETTINGS)}).")
     for kind, title in (("observers", None), ("pooled", None), ("cell", "Cells left out of the fits:"),
                         ("not-fitted", "Not fitted:"), ("fixed", "Parameters fixed because the data cannot identify them:")):
         lines = notes[notes["kind"] == kind]["text"].tolist() if len(notes) else []
