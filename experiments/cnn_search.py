@@ -20,9 +20,10 @@ augmentation, early stopping). Then, on fresh displays:
 Writes ``accuracy.csv``, ``localisation.csv`` (``network, method, task, set_size, metric,
 value``), ``set_size_effect.csv``, ``training.csv`` and ``report.html``.
 
-Options (``--set key=value``): ``n_per_cell`` (training displays per task x set size x
-presence), ``epochs``, ``image_size``, ``tasks`` (comma-separated), ``arch`` (gapcnn or mbconv),
-``noise`` (pixel noise SD, 0-1 units).
+Options (``--set key=value``, declared in :data:`OPTIONS`; ``psysim options cnn-search`` lists
+them): ``n_per_cell`` (training displays per task x set size x presence), ``n_test``,
+``epochs``, ``image_size``, ``tasks`` (comma-separated), ``arch`` (gapcnn or mbconv), ``noise``
+(pixel noise SD, 0-1 units), ``threads``.
 
 Run:  psysim run cnn-search [--quick] [--seed N] [--out DIR]
   or  python -m psysim.experiments.cnn_search --quick
@@ -33,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from psysim.errors import PsysimError
+from psysim.options import Option
 
 NAME = "cnn-search"
 DESCRIPTION = "CNNs trained on search displays: set-size effect of accuracy/confidence, CAM/Grad-CAM localisation vs Itti-Koch and humans"
@@ -41,6 +42,18 @@ DESCRIPTION = "CNNs trained on search displays: set-size effect of accuracy/conf
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
 SALIENCY_RENDER = 512  # Itti-Koch maps are computed at psysim's standard saliency render size
+
+OPTIONS = (
+    Option("n_per_cell", int, 100, quick=12, low=1, high=10_000,
+           help="training displays per task x set size x presence cell"),
+    Option("n_test", int, 40, quick=6, low=1, high=10_000, help="test displays per task x set size x presence cell"),
+    Option("epochs", int, 8, quick=2, low=1, high=1000, help="training epochs of the full network (early stopping may end sooner)"),
+    Option("image_size", int, 128, low=32, high=1024, help="side of the rendered displays the network sees, in pixels"),
+    Option("arch", str, "gapcnn", choices=("gapcnn", "mbconv"), help="network: GAP CNN (Zhou et al. 2016) or MBConv (Tan & Le 2019)"),
+    Option("noise", float, 0.1, low=0.0, high=1.0, help="SD of the Gaussian pixel noise of the 'noise' condition (pixel values 0-1)"),
+    Option("tasks", str, ",".join(TASKS), choices=TASKS, multiple=True, help="search tasks to train and test, comma-separated"),
+    Option("threads", int, 2, low=1, high=256, help="torch CPU threads"),
+)
 
 
 def _seed(ctx, *key) -> int:
@@ -58,17 +71,14 @@ def run(ctx):
         train_network,
     )
 
-    torch.set_num_threads(int(ctx.option("threads", 2, int)))
-    quick = ctx.quick
-    n_train = ctx.option("n_per_cell", 12 if quick else 100, int)
-    n_test = ctx.option("n_test", 6 if quick else 40, int)
-    epochs = ctx.option("epochs", 2 if quick else 8, int)
-    size = ctx.option("image_size", 128, int)
-    arch = ctx.option("arch", "gapcnn")
-    noise = ctx.option("noise", 0.1, float)
-    tasks = tuple(t.strip() for t in ctx.option("tasks", ",".join(TASKS)).split(",") if t.strip())
-    if arch not in ("gapcnn", "mbconv"):
-        raise PsysimError(f"option arch={arch!r}: use gapcnn or mbconv")
+    torch.set_num_threads(ctx.option("threads"))
+    n_train = ctx.option("n_per_cell")
+    n_test = ctx.option("n_test")
+    epochs = ctx.option("epochs")
+    size = ctx.option("image_size")
+    arch = ctx.option("arch")
+    noise = ctx.option("noise")
+    tasks = tuple(dict.fromkeys(t.strip() for t in ctx.option("tasks").split(",")))
 
     acc_rows, loc_rows, hist_rows, examples = [], [], [], {}
     for task in tasks:

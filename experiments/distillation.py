@@ -50,7 +50,8 @@ Writes ``distillation.csv`` (one row per transfer size x condition x seed), ``su
 doubling of T), ``teacher.csv``, ``teacher_history.csv``, ``distillation.png``, ``cams.png``
 and ``report.html``.
 
-Options (``--set key=value``): ``task``, ``size`` (pixels), ``n_teacher`` / ``n_test``
+Options (``--set key=value``; declared in :data:`OPTIONS`, listed by ``psysim options
+distillation``): ``task``, ``size`` (pixels), ``n_teacher`` / ``n_test``
 (displays per cell), ``transfer`` (comma-separated displays per cell of the students' transfer
 sets), ``seeds``, ``teacher_epochs``, ``steps`` (student optimiser steps), ``batch_size``,
 ``lr``, ``alpha``, ``threads`` (torch CPU threads; default 1: these networks are small, a second
@@ -68,6 +69,7 @@ import pandas as pd
 from scipy import stats
 
 from psysim.errors import PsysimError
+from psysim.options import Option
 from psysim.report import Report
 
 NAME = "distillation"
@@ -91,39 +93,37 @@ ZHOU = "Zhou, B., Khosla, A., Lapedriza, A., Oliva, A., & Torralba, A. (2016). L
 ZHANG = "Zhang, J., Bargal, S. A., Lin, Z., Brandt, J., Shen, X., & Sclaroff, S. (2018). Top-down neural attention by excitation backprop. International Journal of Computer Vision, 126(10), 1084-1102."
 WOLFE = "Wolfe, J. M., Palmer, E. M., & Horowitz, T. S. (2010). Reaction time distributions constrain models of visual search. Vision Research, 50(14), 1304-1311."
 
+OPTIONS = (
+    Option("task", str, "conjunction", choices=("feature", "orientation", "conjunction", "spatial"),
+           help="search task of teacher and students"),
+    Option("size", int, 64, low=16, high=512, help="side of the rendered displays, in pixels"),
+    Option("n_teacher", int, 150, quick=60, low=1, high=10_000, help="teacher training displays per set size x presence cell"),
+    Option("n_test", int, 100, quick=40, low=1, high=10_000, help="test displays per set size x presence cell"),
+    Option("transfer", str, "1,2,4", quick="2",
+           help="students' transfer-set sizes, comma-separated displays per cell (each 1..n_teacher)"),
+    Option("seeds", int, 8, quick=3, low=1, high=1000, help="student seeds (conditions are paired by seed)"),
+    Option("teacher_epochs", int, 10, quick=6, low=1, high=1000, help="teacher training epochs (early stopping may end sooner)"),
+    Option("steps", int, 300, quick=150, low=1, high=100_000, help="optimiser steps of every student"),
+    Option("batch_size", int, 16, low=1, high=4096, help="images per optimiser step"),
+    Option("lr", float, 1e-2, low=1e-8, high=10.0, help="learning rate"),
+    Option("alpha", float, 0.9, low=0.0, high=1.0,
+           help="weight of the soft-target term of the distilled students, in (0, 1] (Hinton et al. 2015)"),
+    Option("threads", int, 1, low=1, high=256, help="torch CPU threads"),
+)
+
 
 def settings(ctx) -> dict:
-    """The run's settings from ``ctx.options`` (``--set``), with quick and full defaults."""
-    q = ctx.quick
-    s = {
-        "task": ctx.option("task", "conjunction", str),
-        "size": ctx.option("size", 64, int),
-        "n_teacher": ctx.option("n_teacher", 60 if q else 150, int),
-        "n_test": ctx.option("n_test", 40 if q else 100, int),
-        "transfer": ctx.option("transfer", "2" if q else "1,2,4", str),
-        "seeds": ctx.option("seeds", 3 if q else 8, int),
-        "teacher_epochs": ctx.option("teacher_epochs", 6 if q else 10, int),
-        "steps": ctx.option("steps", 150 if q else 300, int),
-        "batch_size": ctx.option("batch_size", 16, int),
-        "lr": ctx.option("lr", 1e-2, float),
-        "alpha": ctx.option("alpha", 0.9, float),
-        "threads": ctx.option("threads", 1, int),
-    }
+    """The run's settings from the declared :data:`OPTIONS` (``--set``, quick and full defaults),
+    with the checks that involve more than one option."""
+    s = {o.name: ctx.option(o.name) for o in OPTIONS}
     try:
         s["transfer"] = tuple(sorted({int(v) for v in str(s["transfer"]).split(",") if v.strip()}))
     except ValueError:
         raise PsysimError(f"option transfer={s['transfer']!r}: expected comma-separated integers, e.g. 2,4,8") from None
-    for key in ("size", "n_teacher", "n_test", "seeds", "teacher_epochs", "steps", "batch_size", "threads"):
-        if s[key] < 1:
-            raise PsysimError(f"option {key}={s[key]}: must be at least 1")
-    if s["size"] < 16:
-        raise PsysimError(f"option size={s['size']}: images must be at least 16 px")
     if not s["transfer"] or s["transfer"][0] < 1 or s["transfer"][-1] > s["n_teacher"]:
         raise PsysimError(f"option transfer={s['transfer']}: displays per cell must lie in 1..n_teacher ({s['n_teacher']})")
-    if not 0.0 < s["alpha"] <= 1.0:
+    if not s["alpha"] > 0.0:  # (the declared range is [0, 1]; 0 would be the hard-label baseline)
         raise PsysimError(f"option alpha={s['alpha']}: the soft-target weight of the distilled students must lie in (0, 1]")
-    if not s["lr"] > 0:
-        raise PsysimError(f"option lr={s['lr']}: must be > 0")
     return s
 
 

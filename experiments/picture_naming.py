@@ -18,7 +18,8 @@ Built-in pictures: the 260 Snodgrass & Vanderwart (1980) line drawings and the 4
 Rossion & Pourtois (2004) pictures with the R&P norms, read from ``PSYSIM_DATA``. Bring your
 own with ``--set manifest=CSV [--set pictures=DIR]`` (format: :mod:`psysim.naming.pictures`).
 
-Options (``--set KEY=VALUE``): ``backbone`` (psysim-glyphs [default, offline], psysim-random,
+Options (``--set KEY=VALUE``; declared in :data:`OPTIONS`, listed by ``psysim options
+picture-naming``): ``backbone`` (psysim-glyphs [default, offline], psysim-random,
 mnasnet1_0, efficientnet_b0, resnet18; comma-separated for several), ``regime`` (both
 [default], transfer, finetune), ``manifest``, ``pictures``, ``size`` (px), ``seeds``,
 ``epochs``, ``finetune_epochs``, ``views`` (evaluation views per picture and strength),
@@ -55,8 +56,9 @@ from psysim.naming import (
     temperature_split_test,
     train_naming,
 )
-from psysim.naming.model import check_backbone
+from psysim.naming.model import NAMING_BACKBONES, check_backbone
 from psysim.naming.train import stream_seed
+from psysim.options import Option
 from psysim.report import Report
 
 NAME = "picture-naming"
@@ -66,6 +68,23 @@ EVAL_STRENGTHS = (0.7, 1.3)  # training strengths are uniform in 0.4-1.2 (other 
 TRAIN_STRENGTH = (0.4, 1.2)
 T_GRID = np.exp(np.linspace(np.log(0.05), np.log(20.0), 41))
 NORMS = {"rt": "human_rt", "h": "human_h", "pct_modal": "human_pct_modal"}
+OPTIONS = (
+    Option("backbone", str, "psysim-glyphs", choices=NAMING_BACKBONES, multiple=True,
+           help="backbone(s), comma-separated; torchvision ones need their cached ImageNet weights"),
+    Option("regime", str, "both", choices=("both", *REGIMES), help="frozen backbone (transfer), every layer trained (finetune), or both"),
+    Option("manifest", str, None, help="your own picture set: a manifest CSV (psysim.naming.pictures); default the built-in set"),
+    Option("pictures", str, None, help="folder of the manifest's image files (default: the manifest's folder)"),
+    Option("size", int, 64, quick=48, low=16, high=512, help="side of the square pictures the network sees, in pixels"),
+    Option("seeds", int, 5, quick=2, low=1, high=1000, help="networks trained per backbone and regime (one seed each)"),
+    Option("epochs", int, 60, quick=30, low=1, high=10_000, help="training epochs of the output layer (transfer stage)"),
+    Option("distinct_epochs", int, 6, quick=2, low=1, high=10_000,
+           help="distinct sets of augmented training views; later epochs reuse them"),
+    Option("finetune_epochs", int, 12, quick=2, low=1, high=10_000, help="further epochs with every layer trained (finetune)"),
+    Option("train_views", int, 2, low=1, high=1000, help="augmented training views per picture and epoch"),
+    Option("views", int, 5, quick=2, low=1, high=1000, help="held-out evaluation views per picture and strength"),
+    Option("temperature", float, 1.0, low=1e-3, high=1000.0, help="softmax temperature T of the reported entropy (bits) and scores"),
+    Option("splits", int, 200, quick=20, low=1, high=100_000, help="random half splits of the items for the temperature test"),
+)
 CITATIONS = [
     "Guo, C., Pleiss, G., Sun, Y., & Weinberger, K. Q. (2017). On calibration of modern neural networks. ICML, 1321-1330.",
     "Hinton, G., Vinyals, O., & Dean, J. (2015). Distilling the knowledge in a neural network. arXiv:1503.02531.",
@@ -77,29 +96,19 @@ CITATIONS = [
 
 def settings(ctx) -> dict:
     """Experiment settings from ``--quick`` and ``--set`` options."""
-    q = ctx.quick
     s = {
-        "backbones": [b.strip() for b in str(ctx.option("backbone", "psysim-glyphs")).split(",") if b.strip()],
-        "regime": str(ctx.option("regime", "both")),
-        "size": ctx.option("size", 48 if q else 64, int),
-        "seeds": ctx.option("seeds", 2 if q else 5, int),
-        "epochs": ctx.option("epochs", 30 if q else 60, int),
-        "distinct_epochs": ctx.option("distinct_epochs", 2 if q else 6, int),
-        "finetune_epochs": ctx.option("finetune_epochs", 2 if q else 12, int),
-        "views_per_picture": ctx.option("train_views", 2, int),
-        "views": ctx.option("views", 2 if q else 5, int),
-        "temperature": ctx.option("temperature", 1.0, float),
-        "splits": ctx.option("splits", 20 if q else 200, int),
+        "backbones": list(dict.fromkeys(b.strip() for b in ctx.option("backbone").split(","))),
+        "regime": ctx.option("regime"),
+        "size": ctx.option("size"),
+        "seeds": ctx.option("seeds"),
+        "epochs": ctx.option("epochs"),
+        "distinct_epochs": ctx.option("distinct_epochs"),
+        "finetune_epochs": ctx.option("finetune_epochs"),
+        "views_per_picture": ctx.option("train_views"),
+        "views": ctx.option("views"),
+        "temperature": ctx.option("temperature"),
+        "splits": ctx.option("splits"),
     }
-    if s["regime"] not in ("both", *REGIMES):
-        raise ParameterError(f"option regime={s['regime']!r}: use transfer, finetune or both")
-    for k in ("size", "seeds", "epochs", "finetune_epochs", "views", "splits", "distinct_epochs", "views_per_picture"):
-        if s[k] < 1:
-            raise ParameterError(f"option {k}={s[k]}: must be at least 1")
-    if s["size"] < 16:
-        raise ParameterError(f"option size={s['size']}: use at least 16 px")
-    if not s["temperature"] > 0:
-        raise ParameterError(f"option temperature={s['temperature']}: must be > 0")
     s["regimes"] = list(REGIMES) if s["regime"] == "both" else [s["regime"]]
     for b in s["backbones"]:
         check_backbone(b)

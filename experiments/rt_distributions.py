@@ -45,7 +45,6 @@ import numpy as np
 import pandas as pd
 
 from psysim.data import WOLFE2010, load_wolfe2010
-from psysim.errors import PsysimError
 from psysim.fitting import FitSpec, fit_many
 from psysim.fitting.quantile_fit import (
     CellPredictor,
@@ -55,6 +54,7 @@ from psysim.fitting.quantile_fit import (
 )
 from psysim.fitting.tasks import int_seed
 from psysim.models import get_model, make_design
+from psysim.options import Option
 from psysim.report import Report
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 
@@ -65,6 +65,11 @@ USES_EXECUTOR = True  # its work runs as executor tasks: --set workers/scheduler
 TASKS = ("feature", "conjunction", "spatial")
 MODELS = ("cgs", "gs", "fit")
 LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration"}
+
+OPTIONS = (
+    Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),
+    Option("tasks", str, ",".join(TASKS), choices=TASKS, multiple=True, help="tasks of Wolfe et al. (2010) to fit, comma-separated"),
+)
 
 # fitting settings per model (full run, quick run); ``starts`` independent searches per fit, each
 # an executor task with its own seed. CGS has an exact likelihood and is fitted by multi-start
@@ -112,18 +117,14 @@ def _subjects(trials, task, quick):
     return subs[:2] if quick else subs
 
 
-def _choice(ctx, name, allowed):
-    """A comma-separated option naming some of ``allowed``, in the order given, each once."""
-    chosen = list(dict.fromkeys(v.strip() for v in str(ctx.option(name, ",".join(allowed))).split(",") if v.strip()))
-    bad = [v for v in chosen if v not in allowed]
-    if bad or not chosen:
-        raise PsysimError(f"option {name}: unknown {', '.join(bad) or '(none given)'}; choose from {', '.join(allowed)}")
-    return chosen
+def _choice(value: str) -> list:
+    """The items of a comma-separated option (declared with its choices), in the order given, each once."""
+    return list(dict.fromkeys(v.strip() for v in value.split(",")))
 
 
 def run(ctx):
-    models = _choice(ctx, "models", MODELS)
-    tasks = [t for t in TASKS if t in _choice(ctx, "tasks", TASKS)]
+    models = _choice(ctx.option("models"))
+    tasks = [t for t in TASKS if t in _choice(ctx.option("tasks"))]
     ctx.use_dataset("wolfe2010")
     trials = load_wolfe2010(tasks=tasks)
     mode = 1 if ctx.quick else 0

@@ -31,6 +31,7 @@ import pandas as pd
 from psysim.displays import make_displays, render
 from psysim.models import get_model
 from psysim.models.saliency_search import RENDER_SIZE, display_maps, item_saliency
+from psysim.options import Option
 from psysim.report import Report
 
 NAME = "saliency-popout"
@@ -41,6 +42,11 @@ HUMAN_TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
 VARIANTS = {"saliency": False, "saliency-onoff": True}
 """Search-model name -> ``on_off`` of its IttiKoch model."""
+
+OPTIONS = (
+    Option("n_per_cell", int, 40, quick=8, low=1, high=10_000,
+           help="generated displays per task x set size x presence cell"),
+)
 
 
 def target_table(displays, size: int = RENDER_SIZE, on_off: bool = False) -> pd.DataFrame:
@@ -69,7 +75,7 @@ def run(ctx):
     from psysim.data import load_wolfe2010_summary
     from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes
 
-    n_per_cell = ctx.option("n_per_cell", 8 if ctx.quick else 40, int)
+    n_per_cell = ctx.option("n_per_cell")
     with ctx.timer("saliency"):
         displays = make_displays(TASKS, SET_SIZES, n_per_cell, seed=ctx.seed_for("displays"))
         targets = pd.concat(

@@ -33,7 +33,8 @@ The fits run as executor tasks (:meth:`psysim.runs.RunContext.map_tasks`): seria
 ``--set workers=N`` for a local Dask cluster, ``--set scheduler=ADDRESS`` to join one; an
 interrupted run given the same ``--out`` resumes from its finished fits.
 
-Options (``--set key=value``): ``maps`` (comma list), ``observers`` (``all`` or ``none``;
+Options (``--set key=value``; declared in :data:`OPTIONS`, listed by ``psysim options
+softmax-temperature``): ``maps`` (comma list), ``observers`` (``all`` or ``none``;
 default ``none`` with ``--quick``), ``observer_maps`` (maps fitted per observer, default
 ``target``; the others are fitted to the pooled group only),
 ``tasks`` (comma list, default all three), ``n_displays`` (displays per cell for the sampled
@@ -58,6 +59,7 @@ from psysim.displays import make_displays
 from psysim.fitting.quantile_fit import _counts, _edges, multinomial_loglik, quantile_cells
 from psysim.models import get_model
 from psysim.models.softmax_search import SoftmaxCellPredictor
+from psysim.options import Option
 from psysim.report import Report
 from psysim.softmax import entropy, softmax
 from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes, slope_ratio
@@ -75,6 +77,20 @@ NUISANCE = ("dw_quit", "t_item", "item_cv", "t_yes", "t_no", "res_mean", "m")
 _LOG = {"dw_quit": (1e-3, 100.0), "t_item": (1.0, 1000.0), "item_cv": (0.05, 5.0), "res_mean": (1.0, 3000.0)}
 _LIN = {"t_yes": (50.0, 3000.0, 1e-3), "t_no": (50.0, 3000.0, 1e-3), "m": (0.0, 0.3, 10.0)}
 CHI2_95 = 3.841458820694124  # 95% quantile of chi-square with 1 df
+
+OPTIONS = (
+    Option("maps", str, ",".join(MODELS), quick="target,gs", choices=tuple(MODELS), multiple=True,
+           help="priority maps fitted to the pooled group of each task, comma-separated"),
+    Option("tasks", str, ",".join(TASKS), choices=TASKS, multiple=True, help="tasks of Wolfe et al. (2010), comma-separated"),
+    Option("observers", str, "all", quick="none", choices=("all", "none"), help="also fit every observer (all) or the group only (none)"),
+    Option("observer_maps", str, "target", choices=tuple(MODELS), multiple=True,
+           help="maps fitted per observer when observers=all, comma-separated"),
+    Option("n_displays", int, 150, quick=25, low=1, high=10_000, help="sampled displays per cell for the likelihood"),
+    Option("n_draws", int, 16, quick=8, low=1, high=1000, help="selection orders drawn per display"),
+    Option("grid", int, 16, quick=10, low=3, high=1000, help="points of the beta grid (0, then log-spaced 0.05-40)"),
+    Option("sweep_displays", int, 300, quick=60, low=0, high=100_000,
+           help="displays per cell of the beta sweep (0: a 20-display sweep at beta 0 and 4 only)"),
+)
 
 
 # -- profile likelihood -----------------------------------------------------------------------
@@ -318,23 +334,16 @@ def beta_grid(n: int) -> np.ndarray:
 
 
 def run(ctx):
-    maps = ctx.option("maps", "target,gs" if ctx.quick else ",".join(MODELS), str).split(",")
-    unknown = [m for m in maps if m not in MODELS]
-    if unknown:
-        from psysim.errors import PsysimError
+    def comma_list(value):
+        return list(dict.fromkeys(v.strip() for v in value.split(",")))
 
-        raise PsysimError(f"option maps: unknown priority map(s) {', '.join(unknown)}; known: {', '.join(MODELS)}")
-    tasks = tuple(ctx.option("tasks", ",".join(TASKS), str).split(","))
-    if any(t not in TASKS for t in tasks):
-        from psysim.errors import PsysimError
-
-        raise PsysimError(f"option tasks: expected a comma list of {', '.join(TASKS)}, got {','.join(tasks)}")
-    observers = ctx.option("observers", "none" if ctx.quick else "all", str)
-    observer_maps = ctx.option("observer_maps", "target", str).split(",")
-    n_displays = ctx.option("n_displays", 25 if ctx.quick else 150, int)
-    n_draws = ctx.option("n_draws", 8 if ctx.quick else 16, int)
-    grid = beta_grid(ctx.option("grid", 10 if ctx.quick else 16, int))
-    sweep_displays = ctx.option("sweep_displays", 60 if ctx.quick else 300, int)
+    maps, tasks = comma_list(ctx.option("maps")), tuple(comma_list(ctx.option("tasks")))
+    observer_maps = comma_list(ctx.option("observer_maps"))
+    observers = ctx.option("observers")
+    n_displays = ctx.option("n_displays")
+    n_draws = ctx.option("n_draws")
+    grid = beta_grid(ctx.option("grid"))
+    sweep_displays = ctx.option("sweep_displays")
 
     ctx.use_dataset("wolfe2010")
     trials = load_wolfe2010()

@@ -28,6 +28,7 @@ from psysim.errors import PsysimError
 from psysim.fitting import fit_cell_means
 from psysim.i18n import label, translate_table, translator, trim_text
 from psysim.models import get_model
+from psysim.options import Option
 from psysim.report import Report
 from psysim.stats import (
     QUANTILE_COLUMNS,
@@ -88,6 +89,11 @@ TABLES = {
 }
 """The tables of a run folder, checked when the run writes them and when `psysim report` reads them."""
 
+OPTIONS = (
+    Option("n_per_cell", int, 500, quick=60, low=1, high=100_000,
+           help="model trials (generated displays) per task x set size x presence cell"),
+)
+
 
 def group_cells(summary: pd.DataFrame) -> pd.DataFrame:
     """Equal-weight group means over subjects of every cell statistic (quantiles Vincentized)."""
@@ -102,7 +108,7 @@ def group_cells(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(ctx):
-    n_per_cell = ctx.option("n_per_cell", 60 if ctx.quick else 500, int)
+    n_per_cell = ctx.option("n_per_cell")
     ctx.use_dataset("wolfe2010")
     human = load_wolfe2010_summary()
     human = human[human["task"].isin(TASKS)]

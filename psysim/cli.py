@@ -22,6 +22,7 @@ COMMANDS = [
     "psysim.cli_saliency",
     "psysim.cli_cam",
     "psysim.cli_fit",
+    "psysim.cli_options",
 ]
 """Modules that add subcommands. Each defines ``add_parser(subparsers)``."""
 

@@ -35,7 +35,7 @@ from psysim.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401  (
 from psysim.checkpoints import Checkpoints, ResumableRun
 from psysim.errors import PsysimError
 from psysim.executor import executor_from_options, map_tasks
-from psysim.options import RUN_OPTIONS, declared, validate_options
+from psysim.options import RUN_OPTIONS, declared, resolve_options
 from psysim.paths import check_output, output_files
 from psysim.seeds import derive_seed
 
@@ -85,7 +85,8 @@ class RunContext:
     quick : bool
         Small settings for a fast look (tests, teaching).
     options : dict
-        Extra experiment options (``--set key=value`` on the command line).
+        Experiment options: in a run made by :func:`execute`, every declared option with its
+        value (declared default or ``--set key=value``) plus the run options given.
     lang : str
         Language of the report, table headers and figure labels: ``"en"`` or ``"ja"``
         (``--lang``; see :mod:`psysim.i18n`). Data files are written in one vocabulary
@@ -99,6 +100,9 @@ class RunContext:
     shard : (int, int) or None
         ``(i, n)`` from ``--set shard=I/N``: one element of a job array (see
         :meth:`map_tasks`).
+    declared : dict or None
+        The experiment's declared options by name (:func:`psysim.options.declared`; ``{}``
+        for an experiment without ``OPTIONS``), read by :meth:`option`.
     """
 
     name: str
@@ -166,15 +170,20 @@ class RunContext:
     def option(self, key: str, default=None, cast=None):
         """An experiment option.
 
-        With declared ``OPTIONS`` (:mod:`psysim.options`), ``ctx.option("key")`` gives the
-        validated value or the declared full/quick default; ``default`` and ``cast`` are then
-        not needed. For an undeclared key, ``default`` is returned when the key is absent and
-        ``cast`` converts strings from the CLI.
+        With declared ``OPTIONS`` (:mod:`psysim.options`; every run made by :func:`execute`),
+        ``ctx.option("key")`` gives the validated value or the declared full/quick default, and
+        reading a key the experiment does not declare is an error. ``default`` and ``cast``
+        serve only a context built by hand without declarations (``declared=None``): then
+        ``default`` is returned when the key is absent and ``cast`` converts strings.
         """
-        if self.declared is not None and key in self.declared:
-            if key in self.options:
-                return self.declared[key].convert(self.options[key])
-            return self.declared[key].default_for(self.quick)
+        if self.declared is not None:
+            if key in self.declared:
+                if key in self.options:
+                    return self.declared[key].convert(self.options[key])
+                return self.declared[key].default_for(self.quick)
+            if key in RUN_OPTIONS:
+                return self.options.get(key, default)
+            raise KeyError(f"experiment {self.name} reads option {key!r}, which its OPTIONS do not declare")
         if key not in self.options:
             return default
         v = self.options[key]
@@ -290,12 +299,11 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
     from psysim.i18n import check_lang
 
     check_lang(lang)
-    options = validate_options(experiment, dict(options or {}))  # unknown / out-of-range keys: refused before any work
+    # unknown / out-of-range keys are refused before any work; the run sees (and metadata.json
+    # records) every declared option with its value: the declared default or the one given
+    options = resolve_options(experiment, dict(options or {}), quick=bool(quick))
     shard = parse_shard(options.get("shard"))
-    if shard is not None:
-        if not getattr(experiment, "USES_EXECUTOR", False):
-            raise PsysimError(f"option shard: experiment {experiment.NAME} does not run its work as executor tasks; "
-                              "run it without shard")
+    if shard is not None:  # (validate_options accepts shard only where USES_EXECUTOR)
         if force:
             raise PsysimError("--force with shard= would delete the other shards' results; remove the folder yourself")
         if out is None:
@@ -324,7 +332,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     ctx = RunContext(name=experiment.NAME, out=work, seed=int(seed), quick=bool(quick), options=options, lang=lang,
                      checkpoint_dir=run.checkpoints, fingerprint=fingerprint, shard=shard,
-                     declared=declared(experiment))
+                     declared=declared(experiment) or {})
     t0 = time.perf_counter()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     try:

@@ -16,6 +16,7 @@ from psysim.experiments import distillation as dist  # noqa: E402
 
 from psysim.errors import PsysimError  # noqa: E402
 from psysim.networks import make_search_images, seeded_network  # noqa: E402
+from psysim.options import declared  # noqa: E402
 from psysim.runs import RunContext, execute, get_experiment  # noqa: E402
 
 TINY = {"channels": (4,), "pool_after": ()}
@@ -163,7 +164,8 @@ def test_findings_say_when_there_is_no_effect_and_when_it_is_non_monotonic():
 
 
 def _ctx(tmp_path, **options):
-    return RunContext(name="distillation", out=tmp_path, options={k: str(v) for k, v in options.items()})
+    return RunContext(name="distillation", out=tmp_path, options={k: str(v) for k, v in options.items()},
+                      declared=declared(dist))
 
 
 @pytest.mark.parametrize("options, message", [
@@ -172,7 +174,7 @@ def _ctx(tmp_path, **options):
     ({"transfer": "200", "n_teacher": "10"}, "1..n_teacher"),
     ({"alpha": "0"}, "alpha"),
     ({"seeds": "0"}, "seeds"),
-    ({"size": "8"}, "at least 16 px"),
+    ({"size": "8"}, r"size='8': out of range, must be in \[16, 512\]"),
 ])
 def test_bad_options_are_one_line_errors(tmp_path, options, message):
     with pytest.raises(PsysimError, match=message):
@@ -182,7 +184,7 @@ def test_bad_options_are_one_line_errors(tmp_path, options, message):
 def test_quick_and_full_defaults(tmp_path):
     full = dist.settings(_ctx(tmp_path))
     assert full["task"] == "conjunction" and full["seeds"] >= 5 and full["transfer"] == (1, 2, 4)
-    quick = dist.settings(RunContext(name="distillation", out=tmp_path, quick=True))
+    quick = dist.settings(RunContext(name="distillation", out=tmp_path, quick=True, declared=declared(dist)))
     assert 2 <= quick["seeds"] <= 3
 
 

@@ -150,8 +150,9 @@ def test_rt_distributions_sigkill_then_resume_equals_uninterrupted(serial_run, d
 def test_rt_distributions_rejects_bad_options(tmp_path, data_dir):
     from psysim.runs import execute, get_experiment
 
-    for options, message in (({"models": "cgs,nope"}, "option models: unknown nope"),
-                             ({"tasks": "colour"}, "option tasks: unknown colour"),
+    for options, message in (({"models": "cgs,nope"}, "--set models='cgs,nope': 'nope' is not one of cgs, gs, fit"),
+                             ({"tasks": "colour"}, "--set tasks='colour': 'colour' is not one of feature"),
+                             ({"modles": "cgs"}, "unknown option of experiment rt-distributions; did you mean 'models'"),
                              ({"workers": "lots"}, "option workers='lots'")):
         with pytest.raises(PsysimError, match=message):
             execute(get_experiment("rt-distributions"), out=tmp_path / "run", quick=True, options=options)

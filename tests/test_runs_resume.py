@@ -20,6 +20,7 @@ from psysim.executor import (
     SerialExecutor,
     executor_from_options,
 )
+from psysim.options import Option
 from psysim.runs import RUN_OPTIONS, RunContext, execute, parse_shard
 from psysim.seeds import derive_seed
 
@@ -36,8 +37,7 @@ def draw(payload, seed):
 
 
 def toy_run(ctx):
-    n = int(ctx.option("n", 6))
-    scale = float(ctx.option("scale", 1.0))
+    n, scale = ctx.option("n"), ctx.option("scale")
     (ctx.out / "early.txt").write_text("written before the tasks\n")
     tasks = [(f"draw/{i}", {"key": f"draw/{i}", "scale": scale}) for i in range(n)]
     res = ctx.map_tasks(draw, tasks, desc="draws", progress=False)
@@ -47,7 +47,9 @@ def toy_run(ctx):
     ctx.write_table(table, "draws.csv")
 
 
-TOY = types.SimpleNamespace(NAME="toy", DESCRIPTION="toy", run=toy_run, USES_EXECUTOR=True)
+TOY = types.SimpleNamespace(NAME="toy", DESCRIPTION="toy", run=toy_run, USES_EXECUTOR=True,
+                            OPTIONS=(Option("n", int, 6, low=1, help="first-stage tasks"),
+                                     Option("scale", float, 1.0, help="factor of the draws")))
 PLAIN = types.SimpleNamespace(NAME="plain", DESCRIPTION="no tasks",
                               run=lambda ctx: (ctx.out / "x.txt").write_text(f"{ctx.seed}\n"))
 
@@ -127,7 +129,7 @@ def test_failure_before_any_task_leaves_nothing(tmp_path):
 def test_plain_experiment_and_run_context_stay_compatible(tmp_path):
     out = execute(PLAIN, out=tmp_path / "p", seed=9)
     assert (out / "x.txt").read_text() == "9\n" and "tasks" not in json.loads((out / "metadata.json").read_text())
-    with pytest.raises(PsysimError, match="does not run its work as executor tasks"):
+    with pytest.raises(PsysimError, match="--set shard: experiment plain does not run on an executor"):
         execute(PLAIN, out=tmp_path / "q", options={"shard": "0/2"})
     # a RunContext made by hand (no checkpoints) still maps tasks, serially
     ctx = RunContext(name="hand", out=tmp_path, seed=2)
@@ -174,5 +176,5 @@ def test_manifest_records_what_the_run_computes(tmp_path):
         execute(TOY, out=tmp_path / "run", seed=2, options={"scale": "3", "workers": "1", "executor": "serial"})
     manifest = json.loads((tmp_path / ".run.partial" / "checkpoints" / "manifest.json").read_text())
     assert manifest["seed"] == 2
-    assert manifest["fingerprint"]["experiment"] == "toy" and manifest["fingerprint"]["options"] == {"scale": "3"}
+    assert manifest["fingerprint"]["experiment"] == "toy" and manifest["fingerprint"]["options"] == {"n": "6", "scale": "3.0"}
     Checkpoints(tmp_path / ".run.partial" / "checkpoints", 2, manifest["fingerprint"])  # the same run: accepted
