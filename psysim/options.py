@@ -6,12 +6,12 @@ and the meaning of every key; :func:`validate_options` refuses unknown keys (wit
 did-you-mean) and out-of-range values before any work starts, :meth:`RunContext.option
 <psysim.runs.RunContext.option>` reads values through it, and the help listing is made from it.
 
-Example
--------
->>> OPTIONS = (
-...     Option("n_per_cell", int, 500, quick=60, low=1, help="displays per task x set size x presence cell"),
-...     Option("method", str, "gradcam", choices=("cam", "gradcam"), help="attention map"),
-... )
+For example, in an experiment module::
+
+    OPTIONS = (
+        Option("n_per_cell", int, 500, quick=60, low=1, help="displays per task x set size x presence cell"),
+        Option("method", str, "gradcam", choices=("cam", "gradcam"), help="attention map"),
+    )
 """
 
 from __future__ import annotations
