@@ -7,7 +7,7 @@ column              dtype     meaning
 ==================  ========  ==========================================================
 ``source``          str       human data set or model name (``"wolfe2010"``, ``"fit"``)
 ``subject``         str       observer id within ``source`` (a model run uses ``"model"``)
-``task``            str       ``feature``, ``conjunction``, ``spatial`` or ``orientation``
+``task``            str       a display task (``feature``, ``conjunction``, ``spatial``, ``orientation``) or a described data set's own name
 ``set_size``        int       number of items in the display (>= 1)
 ``target_present``  bool      whether the display held a target
 ``response``        bool      whether the observer answered "present"
@@ -41,7 +41,10 @@ TRIAL_COLUMNS = (
 """Required columns of a trial table, in their canonical order."""
 
 TASKS = ("feature", "conjunction", "spatial", "orientation")
-"""Canonical task names. ``orientation`` is the orientation-feature task psysim adds."""
+"""psysim's display tasks (``stimuli/search.toml``); the default of :func:`validate_trials`.
+``orientation`` is the orientation-feature task psysim adds. A described data set
+(:mod:`psysim.data.describe`) may name its tasks anything: its loader validates against the
+description's ``[tasks]``, and each task's ``kind`` maps it onto one of these for the models."""
 
 # Plausible human or simulated search RTs lie between ~100 ms and ~30 s. A median below this
 # almost certainly means seconds were given where milliseconds were expected.
