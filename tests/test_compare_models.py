@@ -142,3 +142,22 @@ def test_native_subset_helper_keeps_three_present_trials_per_cell(wolfe_trials):
     sub = native_subset(wolfe_trials)
     assert sub["target_present"].all()
     assert (sub.groupby(["task", "subject", "set_size"]).size() == 3).all()
+
+
+def test_compare_models_on_one_set_size_fixes_what_it_cannot_tell(tmp_path, seed):
+    from psysim.models import get_model, make_design
+
+    t = get_model("fit", per_item=30).simulate(make_design("conjunction", (8,), 60), seed=seed)
+    t = t.assign(subject=["1", "2"] * (len(t) // 2), task="search")
+    t.drop(columns=["source"]).to_csv(tmp_path / "one.csv", index=False)
+    (tmp_path / "one.toml").write_text('[dataset]\nname = "one"\n[files]\npaths = ["one.csv"]\n'
+                                       '[tasks.search]\nkind = "conjunction"\n')
+    out = tmp_path / "run"
+    assert main(["run", "compare-models", "--data", str(tmp_path / "one.toml"), "--quick", "--set", "models=fit,cgs",
+                 "--set", "min_correct=6", "--out", str(out)]) == 0
+    html = (out / "report.html").read_text()
+    assert "w_target fixed at 5 (1 set size" in html and "per_item fixed at 40 (1 set size" in html
+    assert "No task has two set sizes" in html
+    assert set(pd.read_csv(out / "anova.csv")["effect"]) == {"target_present"}
+    assert "every correct trial (no trimming)" in html
+    assert pd.read_csv(out / "fits.csv", dtype={"subject": str})["subject"].tolist() == ["1", "2", "1", "2"]
