@@ -14,11 +14,42 @@ from psysim.errors import DataError
 from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes
 
 
-def test_builtin_wolfe2010_is_byte_identical_to_the_native_loader(wolfe_trials):
+def _native_wolfe2010(root, tasks=None):
+    """The hand-written Wolfe 2010 reader that load_wolfe2010 was before it read the built-in
+    description (kept here, verbatim in what it computes, as the reference)."""
+    from psysim.data.loaders import WOLFE2010_TASKS, _read_csv
+    from psysim.trials import validate_trials
+
+    raw = _read_csv(root / "search" / "wolfe2010" / "wolfe2010RawDataAllTasks.csv")
+    zero = raw["rt"] <= 0
+    raw = raw[~zero]
+    present = raw["target"].to_numpy() == 1
+    error = raw["error"].to_numpy() == 1
+    df = pd.DataFrame({
+        "source": "wolfe2010", "subject": raw["subj"].astype(str).to_numpy(),
+        "task": raw["task"].map(WOLFE2010_TASKS).to_numpy(), "set_size": raw["size"].to_numpy(),
+        "target_present": present, "response": present ^ error, "correct": ~error,
+        "rt": raw["rt"].to_numpy(dtype=float), "trial": raw["trial"].to_numpy(),
+    })
+    if tasks is not None:
+        df = df[df["task"].isin(list(tasks))]
+    out = validate_trials(df, where="wolfe2010")
+    out.attrs["dropped_zero_rt"] = int(zero.sum())
+    return out
+
+
+def test_builtin_wolfe2010_is_byte_identical_to_the_native_loader(data_dir, wolfe_trials):
+    from psysim.data import load_wolfe2010
+
+    native = _native_wolfe2010(data_dir)
     got = load_described(builtin_description("wolfe2010"))
-    assert got.trials.to_csv(index=False) == wolfe_trials.to_csv(index=False)
-    assert got.trials.dtypes.to_dict() == wolfe_trials.dtypes.to_dict()
-    assert got.trials.attrs["dropped_zero_rt"] == wolfe_trials.attrs["dropped_zero_rt"] == 11
+    for table in (got.trials, wolfe_trials):  # wolfe_trials: load_wolfe2010, which reads the description
+        assert table.to_csv(index=False) == native.to_csv(index=False)
+        assert table.dtypes.to_dict() == native.dtypes.to_dict()
+        assert table.attrs["dropped_zero_rt"] == native.attrs["dropped_zero_rt"] == 11
+    one = load_wolfe2010(data_dir, tasks=["spatial"])
+    assert one.to_csv(index=False) == _native_wolfe2010(data_dir, ["spatial"]).to_csv(index=False)
+    assert one.attrs["dropped_zero_rt"] == 11
     assert got.description.trim_rule() == WOLFE2010_TRIM
     ex = got.exclusions.set_index("rule")
     assert ex.loc["RT <= 0 (dropped)", "trials"] == 11

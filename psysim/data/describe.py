@@ -212,13 +212,15 @@ def _check_keys(path, section, table, allowed):
             raise _err(path, f"[{section}] {k}", f"unknown key{hint}; allowed: {', '.join(allowed)}")
 
 
-def read_description(path) -> Description:
+def read_description(path, data_root=None) -> Description:
     """Read and check a data-set description TOML file.
 
     Parameters
     ----------
     path : str or Path
         The description file.
+    data_root : path, optional
+        The data folder for ``[files] relative_to = "data"`` (default: ``PSYSIM_DATA``).
 
     Returns
     -------
@@ -265,7 +267,7 @@ def read_description(path) -> Description:
     if relative_to == "data":
         from psysim.resources import data_dir
 
-        base = data_dir()
+        base = Path(data_root) if data_root is not None else data_dir()
     else:
         base = path.parent
     resolved = tuple((base / p) if not Path(p).is_absolute() else Path(p) for p in paths)

@@ -197,6 +197,9 @@ def _near_names(wanted, have) -> str:
 def load_wolfe2010(root=None, tasks=None) -> pd.DataFrame:
     """Load the Wolfe, Palmer & Horowitz (2010) trials as a trial table.
 
+    Reads the built-in description ``psysim/data/descriptions/wolfe2010.toml`` (the same path
+    as any lab's data: :func:`psysim.data.load_described`).
+
     Parameters
     ----------
     root : path, optional
@@ -214,37 +217,16 @@ def load_wolfe2010(root=None, tasks=None) -> pd.DataFrame:
         dropped; ``df.attrs["dropped_zero_rt"]`` counts them. No trimming is applied here: see
         :data:`psysim.stats.WOLFE2010_TRIM`.
     """
-    path = WOLFE2010.path(root) / WOLFE2010.files[0]
-    raw = _read_csv(path)
-    need = ["subj", "task", "trial", "size", "target", "error", "rt"]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise DataError(f"{path}: missing column(s) {', '.join(missing)}; is this the Wolfe 2010 file?")
-    unknown = sorted(set(raw["task"].astype(str)) - set(WOLFE2010_TASKS))
-    if unknown:
-        raise DataError(f"{path}: unknown task code(s) {', '.join(unknown)}; expected {', '.join(WOLFE2010_TASKS)}")
-    zero = raw["rt"] <= 0
-    raw = raw[~zero]
-    present = raw["target"].to_numpy() == 1
-    error = raw["error"].to_numpy() == 1
-    df = pd.DataFrame(
-        {
-            "source": "wolfe2010",
-            "subject": raw["subj"].astype(str).to_numpy(),
-            "task": raw["task"].map(WOLFE2010_TASKS).to_numpy(),
-            "set_size": raw["size"].to_numpy(),
-            "target_present": present,
-            "response": present ^ error,
-            "correct": ~error,
-            "rt": raw["rt"].to_numpy(dtype=float),
-            "trial": raw["trial"].to_numpy(),
-        }
-    )
+    from psysim.data.describe import builtin_description, read_description
+    from psysim.data.own_data import load_described
+
+    WOLFE2010.path(root)  # a missing file: one line naming where to download it
+    df = load_described(read_description(builtin_description("wolfe2010"), data_root=root)).trials
+    dropped = df.attrs.get("dropped_zero_rt", 0)
     if tasks is not None:
-        df = df[df["task"].isin(list(tasks))]
-    out = validate_trials(df, where=str(path))
-    out.attrs["dropped_zero_rt"] = int(zero.sum())
-    return out
+        df = validate_trials(df[df["task"].isin(list(tasks))], where=str(WOLFE2010.path(root) / WOLFE2010.files[0]))
+    df.attrs["dropped_zero_rt"] = int(dropped)
+    return df
 
 
 SUMMARY_FILE = "wolfe2010_summary.csv"
