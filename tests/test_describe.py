@@ -159,6 +159,7 @@ BAD = [
     ("exclusion removes everyone", ("[tasks.x]", "[exclusion]\nmax_excluded_percent = 0\n[tasks.x]"),
      "[exclusion] max_excluded_percent", "removes every observer"),
     ("task without definition", ("[tasks.x]", "[tasks.y]"), "[tasks]", "task 'x'"),
+    ("missing data file", ('paths = ["d.csv"]', 'paths = ["e.csv"]'), "[files] paths", "e.csv not found"),
     ("bad policy", ('unit = "ms"', 'unit = "ms"\nzero = "ignore"'), "[rt] zero", "expected one of"),
 ]
 

@@ -121,6 +121,9 @@ def _bools(desc: Description, s: pd.Series, file, col: str) -> pd.Series:
 
 def _read_one(desc: Description, file) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """One file as a (not yet validated) table, plus the masks of empty and <= 0 RTs."""
+    if not file.is_file():
+        where = "PSYSIM_DATA" if desc.raw.get("files", {}).get("relative_to") == "data" else "the description's folder"
+        raise DataError(f"{desc.path}: [files] paths: {file} not found (paths are relative to {where})")
     raw = _read_csv(file, sep=desc.sep, encoding=desc.encoding)
     for e in desc.extra:
         if e not in raw.columns:
