@@ -201,3 +201,16 @@ def test_description_reads_task_kinds(tmp_path):
     assert d.tasks["y"].pops_out is False and d.tasks["y"].display_task is None
     assert d.tasks["z"].pops_out is None
     assert np.isinf(d.trim[1]) or d.trim[1] >= 1e12
+
+
+def test_bad_rows_name_the_data_file_line(tmp_path):
+    (tmp_path / "ok.toml").write_text(GOOD)
+    for body, text in (("1,x,4,1,512\n1,x,four,1,600\n", "d.csv: column 'n' line 3: 'four' is not a whole number"),
+                       ("1,x,4,1,512\n1,x,0,1,600\n", "d.csv: column 'n' line 3: set size 0 is below 1"),
+                       ("1,x,4,1,512\n1,x,8,1,abc\n", "d.csv: column 'rt' line 3: 'abc' is not a number"),
+                       ("1,x,4,1,512\n1,,8,1,600\n", "d.csv: column 't' line 3: an empty value")):
+        (tmp_path / "d.csv").write_text("s,t,n,ok,rt\n" + body)
+        with pytest.raises(DataError) as e:
+            load_described(tmp_path / "ok.toml")
+        assert text in str(e.value)
+

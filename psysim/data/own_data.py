@@ -24,7 +24,7 @@ from psysim.data.describe import Description, read_description
 from psysim.data.loaders import _near_names, _read_csv
 from psysim.data.rt_units import PLAUSIBLE_MEDIAN_MS, RT_UNITS
 from psysim.errors import DataError
-from psysim.trials import TRIAL_COLUMNS, _as_bool, show_value, validate_trials
+from psysim.trials import TRIAL_COLUMNS, _as_bool, _as_int, show_value, validate_trials
 
 BOOL_COLUMNS = ("target_present", "response", "correct", "error")
 
@@ -156,6 +156,19 @@ def _read_one(desc: Description, file) -> tuple[pd.DataFrame, pd.Series, pd.Seri
         got["correct"] = got["response"] == df["target_present"]
     df["response"] = got["response"].to_numpy()
     df["correct"] = got["correct"].to_numpy()
+    incons = (df["correct"] != (df["response"] == df["target_present"])).to_numpy()
+    if incons.any():
+        i = int(np.argmax(incons))
+        raise DataError(f"{file} line {i + 2}: correct is {bool(df['correct'].iloc[i])} but response is "
+                        f"{bool(df['response'].iloc[i])} on a target-{'present' if df['target_present'].iloc[i] else 'absent'} "
+                        f"trial (columns mapped by {desc.path} [columns])")
+    df["set_size"] = _as_int(df["set_size"], desc.columns.get("set_size", "set_size"), f"{file}: ",
+                             lambda i: f"line {int(i) + 2}")
+    small = (df["set_size"] < 1).to_numpy()
+    if small.any():
+        i = int(np.argmax(small))
+        raise DataError(f"{file}: column {desc.columns.get('set_size', 'set_size')!r} line {i + 2}: set size "
+                        f"{df['set_size'].iloc[i]} is below 1")
     task = _file_values(df["task"])
     if "task" in desc.values:
         task = task.replace(desc.values["task"])
