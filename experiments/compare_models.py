@@ -22,12 +22,11 @@ One command for a whole data set, a lab's own or a built-in one::
 Options (``--set KEY=VALUE``): see ``OPTIONS``; ``--set workers=N`` runs the fits on N
 processes, and an interrupted run resumes.
 
-Cost, measured once (2026-12-02, serially, on a 2-core machine shared with other work, load
-7-12): ``--data wolfe2010 --quick`` (2 observers per task, small searches, 18 fits) 72 s wall;
-``--data wolfe2010 --set max_observers=1`` (full settings, 9 fits) 98 s, of which fits 85 s, so
-the full run (28 observers x 3 models = 84 fits) takes of the order of 13 min there (not
-measured; ``--set workers=N`` divides the fits); the 3-trials-per-cell foreign re-expression of
-the Wolfe data in ``tests/_own_data.py`` (pooled: 9 fits) 128 s wall at full settings.
+Cost, measured (2026-12-02, serially, 2-core machine): ``--data wolfe2010`` full run (28
+observers x 3 models = 84 per-observer fits) 120 s wall with the machine otherwise idle (fits
+111 s); ``--quick`` 16 s. The 3-trials-per-cell foreign re-expression of the Wolfe data in
+``tests/_own_data.py`` (pooled: 9 fits) 17 s idle, 128 s with the machine loaded 7-12 by
+other work. ``--set workers=N`` divides the fits.
 """
 
 from __future__ import annotations
