@@ -106,6 +106,14 @@ def test_no_import_cycle_through_the_run_machinery(module):
     assert not back, f"{module} -> {back[0]} -> ... -> {module}"
 
 
+def test_no_import_cycle_between_any_layers():
+    """Every layer (``psysim.networks``, ``psysim.naming``, ...) sits above or below another,
+    never both (networks.ssl once drew objects from naming, which imports networks)."""
+    graph = layer_graph()
+    cycles = {m: cycle_through(graph, m) for m in sorted(graph)}
+    assert {m: c for m, c in cycles.items() if c} == {}
+
+
 def test_run_machinery_is_layered():
     graph = import_graph()
 

@@ -8,8 +8,8 @@
 - :mod:`~psysim.naming.train`: training on augmented views, evaluation on other views
 - :mod:`~psysim.naming.temperature`: temperature-scaled softmax, entropy, temperature fitting
 - :mod:`~psysim.naming.compare`: regressions and tests against human naming norms
-- :mod:`~psysim.naming.glyphs`, :mod:`~psysim.naming.pretrain`: generated objects and the
-  script that pretrains the shipped offline backbone on them
+- :mod:`~psysim.naming.pretrain`: the
+  script that pretrains the shipped offline backbone on generated objects (:mod:`psysim.displays.objects`)
 """
 
 from psysim.naming.augment import augment_pictures, make_views

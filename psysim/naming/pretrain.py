@@ -2,7 +2,7 @@
 
 The shipped checkpoint ``psysim/naming/checkpoints/glyphs_gapcnn.pt`` is made by this script
 and by nothing else; it has only ever seen images that psysim generates
-(:mod:`psysim.naming.glyphs`), never a picture of a naming test, so it may be shipped.
+(:mod:`psysim.displays.objects`), never a picture of a naming test, so it may be shipped.
 
 Task: name the class of each generated object (256 classes) from augmented views
 (:func:`psysim.naming.augment.augment_pictures`, strengths uniform in 0.3-1.5), with a
@@ -25,8 +25,8 @@ import torch
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 
+from psysim.displays.objects import glyph_bank
 from psysim.naming.augment import augment_pictures
-from psysim.naming.glyphs import glyph_bank
 from psysim.networks import save_checkpoint, seeded_network
 
 CONFIG = {"channels": [16, 32, 64, 128], "pool_after": [0, 1, 2], "n_classes": 256}
@@ -72,7 +72,7 @@ def pretrain(steps: int = 300, batch_size: int = 64, lr: float = 3e-3, n_classes
         acc = (model(xv).argmax(1) == torch.from_numpy(vlabels)).float().mean().item()
     meta = {
         "purpose": "psysim offline naming backbone",
-        "trained_on": f"psysim-generated objects (psysim.naming.glyphs, {n_classes} classes, seed {seed}) only",
+        "trained_on": f"psysim-generated objects (psysim.displays.objects, {n_classes} classes, seed {seed}) only",
         "image_size": IMAGE_SIZE,
         "steps": steps,
         "batch_size": batch_size,
@@ -86,14 +86,14 @@ def pretrain(steps: int = 300, batch_size: int = 64, lr: float = 3e-3, n_classes
 
 
 def _fresh_instances(n_classes, seed):
-    from psysim.naming.glyphs import _jitter, make_prototypes, render_glyph
+    from psysim.displays.objects import jitter_instance, make_prototypes, render_glyph
 
     protos = make_prototypes(n_classes, seed)
     rng = np.random.default_rng([seed, 2])
     imgs, labels, col = [], [], []
     for c, p in enumerate(protos):
         for is_col in [False] + ([True] if p["has_colour"] else []):
-            imgs.append(render_glyph(_jitter(p, rng, 1.0), IMAGE_SIZE, colour=is_col, stroke=rng.uniform(0.8, 1.8)))
+            imgs.append(render_glyph(jitter_instance(p, rng, 1.0), IMAGE_SIZE, colour=is_col, stroke=rng.uniform(0.8, 1.8)))
             labels.append(c)
             col.append(is_col)
     return np.stack(imgs).transpose(0, 3, 1, 2).copy(), np.asarray(labels), np.asarray(col)

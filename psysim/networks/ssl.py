@@ -314,19 +314,19 @@ class ImageSet:
 
 
 def object_images(n_classes: int, n_instances: int, size: int = 64, seed: int = 0, stream: int = 0) -> ImageSet:
-    """Procedural objects (:mod:`psysim.naming.glyphs`): ``n_instances`` jittered line drawings
+    """Procedural objects (:mod:`psysim.displays.objects`): ``n_instances`` jittered line drawings
     of each of ``n_classes`` prototypes (``seed``), instances from random stream ``stream``.
 
     Labels are the prototype (class); a mirror never counts as safe (a mirrored object is not
     an instance of its prototype)."""
-    from psysim.naming.glyphs import _jitter, make_prototypes, render_glyph
+    from psysim.displays.objects import jitter_instance, make_prototypes, render_glyph
 
     protos = make_prototypes(n_classes, seed)
     rng = np.random.default_rng([int(seed), 7, int(stream)])
     imgs, labels, ids = [], [], []
     for k in range(int(n_instances)):
         for c, p in enumerate(protos):
-            imgs.append(render_glyph(_jitter(p, rng, 1.0), size, stroke=rng.uniform(0.8, 1.8)))
+            imgs.append(render_glyph(jitter_instance(p, rng, 1.0), size, stroke=rng.uniform(0.8, 1.8)))
             labels.append(c)
             ids.append(f"object:{seed}:{stream}:{c}:{k}")
     arr = torch.from_numpy(np.stack(imgs).transpose(0, 3, 1, 2).copy())
