@@ -133,7 +133,7 @@ def run(ctx):
 
 def report(run_dir, lang: str = "en", out=None):
     """Re-render the report of a compare-models run folder from its tables (``psysim report``)."""
-    from psysim.cli_report import default_report_path, read_metadata
+    from psysim.cli.report import default_report_path, read_metadata
     from psysim.errors import PsysimError
     from psysim.i18n import check_lang
     from psysim.report.compare import render

@@ -183,7 +183,7 @@ def report(run_dir, lang: str = "en", out=None):
     """
     from pathlib import Path
 
-    from psysim.cli_report import default_report_path, read_metadata
+    from psysim.cli.report import default_report_path, read_metadata
     from psysim.i18n import check_lang
 
     check_lang(lang)

@@ -255,7 +255,7 @@ IMAGE_CLI_CASES = [
 def test_cli_image_bad_input(tmp_path, capsys, content, fragments):
     from psysim.cli import COMMANDS
 
-    if "psysim.cli_saliency" not in COMMANDS:
+    if "psysim.cli.saliency" not in COMMANDS:
         pytest.skip("no saliency command")
     good = tmp_path / "good.png"
     good.write_bytes(png_bytes(64, 64))

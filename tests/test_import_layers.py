@@ -3,7 +3,8 @@
 Two checks: in a static import graph of every module under ``psysim/`` (every ``import``,
 including those inside functions), collapsed to layers (``psysim.runs``, ``psysim.models``,
 ...), no cycle runs through the run machinery (runs, executor, checkpoints, codec, atomic,
-seeds), which is stacked in that order; and importing its low modules in a fresh interpreter
+seeds), which is stacked in that order; the CLI (``psysim/cli/``) is one package that no
+other layer imports; and importing its low modules in a fresh interpreter
 does not load the modules above them.
 """
 
@@ -138,3 +139,15 @@ def test_fresh_import_loads_nothing_above(module, absent):
     loaded = json.loads(out.splitlines()[-1])
     assert module in loaded
     assert not set(absent) & set(loaded)
+
+
+def test_the_cli_is_one_package_at_the_top():
+    """The ``psysim`` command lives in ``psysim/cli/`` only, and no other layer imports it."""
+    assert not sorted(p.name for p in ROOT.glob("cli*.py")), "CLI modules outside psysim/cli/"
+    assert (ROOT / "cli" / "__init__.py").is_file()
+    from psysim.cli import COMMANDS
+
+    assert COMMANDS and all(m.startswith("psysim.cli.") for m in COMMANDS)
+    importers = {mod for mod, deps in import_graph().items() if layer(mod) != "psysim.cli"
+                 and any(layer(d) == "psysim.cli" for d in deps)}
+    assert not importers, f"{sorted(importers)} import the CLI"

@@ -31,8 +31,8 @@ from psysim.executor import add_executor_arguments, positive_int
 
 
 def add_parser(sub):
-    from psysim.cli_core import _seed
-    from psysim.cli_sweep import _shard
+    from psysim.cli.core import _seed
+    from psysim.cli.sweep import _shard
 
     p = sub.add_parser("fit", help="fit a model to human RT distributions and error rates")
     p.add_argument("model", help="registered model name (e.g. cgs, gs, fit)")

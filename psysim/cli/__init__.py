@@ -3,7 +3,7 @@
 Exit codes: 0 success; 2 bad input (a one-line message on stderr, no traceback, nothing
 half-written); 1 an unexpected internal error (with traceback, so it can be reported).
 
-Subcommands live in ``psysim/cli_<name>.py`` modules listed in :data:`COMMANDS`; each defines
+Subcommands live in ``psysim/cli/<name>.py`` modules listed in :data:`COMMANDS`; each defines
 ``add_parser(subparsers)`` and ``main(args) -> int``.
 """
 
@@ -16,13 +16,13 @@ import sys
 from psysim.errors import PsysimError
 
 COMMANDS = [
-    "psysim.cli_core",
-    "psysim.cli_report",
-    "psysim.cli_sweep",
-    "psysim.cli_saliency",
-    "psysim.cli_cam",
-    "psysim.cli_fit",
-    "psysim.cli_options",
+    "psysim.cli.core",
+    "psysim.cli.report",
+    "psysim.cli.sweep",
+    "psysim.cli.saliency",
+    "psysim.cli.cam",
+    "psysim.cli.fit",
+    "psysim.cli.options",
 ]
 """Modules that add subcommands. Each defines ``add_parser(subparsers)``."""
 
@@ -62,7 +62,3 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("psysim: interrupted", file=sys.stderr)
         return 130
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,7 +10,7 @@ from psysim.errors import PsysimError
 
 
 def add_parser(sub):
-    from psysim.cli_core import _seed
+    from psysim.cli.core import _seed
     from psysim.executor import add_executor_arguments, positive_int
 
     p = sub.add_parser(
