@@ -41,6 +41,7 @@ from psysim.fitting import cell_notes, fit_many, observed_cells
 from psysim.fitting.plan import bic_table, fits_table, plan_fits, predictions_table
 from psysim.options import Option
 from psysim.stats import cell_summary, rm_anova, search_slopes, slope_ratio
+from psysim.stats.inference import ANOVA_COLUMNS
 
 NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
@@ -92,8 +93,7 @@ def run(ctx):
         ratios = slope_ratio(slopes) if trials["target_present"].nunique() == 2 and len(slopes) else pd.DataFrame(
             columns=["source", "task", "absent_slope", "present_slope", "ratio"])
         within = anova_design(summary)
-        anova = rm_anova(summary, within=within) if within else pd.DataFrame(
-            columns=["source", "task", "effect", "F", "df1", "df2", "p", "eta_p2"])
+        anova = rm_anova(summary, within=within) if within else pd.DataFrame(columns=ANOVA_COLUMNS)
         anova_n = anova_observers(summary, within)
 
     # 2. every fittable model, per observer or pooled

@@ -33,7 +33,7 @@ from psysim.report import Report
 from psysim.stats import (
     QUANTILE_COLUMNS,
     WOLFE2010_TRIM,
-    anova_text,
+    anova_row_text,
     cell_summary,
     fit_statistics,
     fmt,
@@ -76,9 +76,11 @@ TABLES = {
     "anova": TableSpec(
         "anova.csv",
         {"source": "str", "task": "str", "effect": "str", "F": "float", "df1": "int", "df2": "int", "p": "float",
-         "eta_p2": "float"},
+         "eta_p2": "float", "eps_gg": "float", "df1_gg": "float", "df2_gg": "float", "p_gg": "float",
+         "eps_hf": "float", "p_hf": "float", "mauchly_w": "float", "mauchly_p": "float"},
         keys=("source", "task", "effect"),
         grid={"source": ("wolfe2010",), "task": TASKS, "effect": ("set_size", "target_present", "set_size:target_present")},
+        nullable=("mauchly_w", "mauchly_p"),  # (undefined for one-df effects)
     ),
     "fit": TableSpec(
         "fit.csv",
@@ -295,9 +297,10 @@ def _report(lang, info, cells, slopes, ratios, anova, fitq, fits) -> Report:
     txt = []
     for task in TASKS:
         for _i, row in anova[anova["task"] == task].iterrows():
-            stat = anova_text(row["F"], row["df1"], row["df2"], row["p"], row["eta_p2"])
+            stat = anova_row_text(row)
             txt.append(_("vs.anova_line", task=label("task", task, lang), effect=label("effect", row["effect"], lang), stat=stat))
     r.bullets(txt)
+    r.text(_("vs.anova_gg"))
     r.heading(_("vs.h_fit"))
     for _i, f in fitq.iterrows():
         stat = _("vs.fit_stat", rmse=fmt(f["rmse_ms"]), r2=_r2(f["r2"]), n=int(f["n_cells"]))

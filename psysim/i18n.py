@@ -200,6 +200,12 @@ REPORT: dict[str, dict[str, str]] = {
     },
     "vs.h_anova": {"en": "Human data: repeated-measures ANOVA", "ja": "人間のデータ：反復測定分散分析"},
     "vs.anova_line": {"en": "{task}: {effect}, {stat}", "ja": "{task}：{effect}の効果，{stat}"},
+    "vs.anova_gg": {
+        "en": "Effects with more than one degree of freedom are given with the Greenhouse-Geisser correction "
+              "(corrected df and p, and ε); Huynh-Feldt ε and Mauchly's test are in anova.csv.",
+        "ja": "自由度が1より大きい効果は Greenhouse-Geisser 補正（補正後の自由度と p，および ε）で示す。"
+              "Huynh-Feldt の ε と Mauchly の球面性検定は anova.csv にある。",
+    },
     "vs.h_fit": {"en": "How well FIT fits, and where it misses", "ja": "FIT の当てはまりと，説明できない点"},
     "vs.fit_line": {
         "en": "{task} search: {stat} on mean correct RT; error-rate RMSE {err} percentage points.",

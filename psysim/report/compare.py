@@ -17,7 +17,7 @@ import pandas as pd
 
 from psysim.errors import PsysimError
 from psysim.report.html import Report
-from psysim.stats import anova_text, slope_text
+from psysim.stats import anova_row_text, slope_text
 
 LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration Theory"}
 DECISIVE_BIC = 10.0
@@ -118,7 +118,7 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     r.heading("Repeated-measures ANOVA")
     a_lines = []
     for _i, row in anova.iterrows():
-        a_lines.append(f"{row['task']}, {row['effect']}: {anova_text(row['F'], row['df1'], row['df2'], row['p'], row['eta_p2'])}")
+        a_lines.append(f"{row['task']}, {row['effect']}: {anova_row_text(row)}")
     for _i, n in anova_n.iterrows():
         a_lines.append(f"{n['task']}: {int(n['complete'])} of {int(n['observers'])} observers have a mean RT in every "
                        "cell and enter the ANOVA" + ("" if n["complete"] >= 2 else "; too few, no ANOVA"))

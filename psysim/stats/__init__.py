@@ -1,6 +1,6 @@
 """Pure statistics: DataFrame in, DataFrame (or dict, or text) out. No drawing here."""
 
-from psysim.stats.apa import anova_text, fit_text, fmt, fmt_p, slope_text
+from psysim.stats.apa import anova_row_text, anova_text, fit_text, fmt, fmt_p, slope_text
 from psysim.stats.descriptive import (
     CELL,
     NO_TRIM,
@@ -13,6 +13,7 @@ from psysim.stats.descriptive import (
 )
 from psysim.stats.inference import fit_statistics, rm_anova
 from psysim.stats.slopes import search_slopes, slope_ratio, subject_slopes
+from psysim.stats.sphericity import sphericity
 
 __all__ = [
     "CELL",
@@ -21,6 +22,7 @@ __all__ = [
     "QUANTILE_COLUMNS",
     "WOLFE2010_TRIM",
     "TrimRule",
+    "anova_row_text",
     "anova_text",
     "cell_summary",
     "fit_statistics",
@@ -32,5 +34,6 @@ __all__ = [
     "search_slopes",
     "slope_ratio",
     "slope_text",
+    "sphericity",
     "subject_slopes",
 ]

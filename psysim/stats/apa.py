@@ -28,12 +28,32 @@ def slope_text(b: float, lo: float, hi: float, unit: str = "ms/item") -> str:
     return f"b = {fmt(b)} {unit}, 95% CI [{fmt(lo)}, {fmt(hi)}]"
 
 
-def anova_text(F: float, df1: float, df2: float, p: float, eta_p2: float | None = None) -> str:
-    """``F(3, 24) = 41.20, p < .001, ηp² = .84``."""
-    s = f"F({df1:g}, {df2:g}) = {F:.2f}, {fmt_p(p)}"
+def anova_text(F: float, df1: float, df2: float, p: float, eta_p2: float | None = None,
+               eps: float | None = None) -> str:
+    """``F(3, 24) = 41.20, p < .001, ηp² = .84``.
+
+    With a Greenhouse-Geisser ``eps`` below 1, the degrees of freedom are the corrected ones
+    (``eps * df1``, ``eps * df2``, two decimals) and ``ε`` is given; ``p`` must then be the
+    corrected p: ``F(1.02, 9.19) = 41.20, p < .001, ε = .34, ηp² = .84``.
+    """
+    corrected = eps is not None and not math.isnan(eps) and eps < 1.0
+    if corrected:
+        s = f"F({df1 * eps:.2f}, {df2 * eps:.2f}) = {F:.2f}, {fmt_p(p)}, ε = " + f"{eps:.2f}".lstrip("0")
+    else:
+        s = f"F({df1:g}, {df2:g}) = {F:.2f}, {fmt_p(p)}"
     if eta_p2 is not None and not math.isnan(eta_p2):
         s += ", ηp² = " + f"{eta_p2:.2f}".lstrip("0")
     return s
+
+
+def anova_row_text(row) -> str:
+    """One row of :func:`psysim.stats.rm_anova` as APA text, Greenhouse-Geisser corrected where
+    the effect has more than one degree of freedom (tables without the correction columns, from
+    older runs, are given uncorrected)."""
+    eps = row.get("eps_gg") if hasattr(row, "get") else None
+    if eps is not None and not (isinstance(eps, float) and math.isnan(eps)) and row["df1"] > 1:
+        return anova_text(row["F"], row["df1"], row["df2"], row["p_gg"], row["eta_p2"], eps=float(eps))
+    return anova_text(row["F"], row["df1"], row["df2"], row["p"], row["eta_p2"])
 
 
 def fit_text(rmse: float, r2: float, n: int) -> str:

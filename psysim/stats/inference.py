@@ -6,19 +6,28 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.anova import AnovaRM
 
+from psysim.stats.sphericity import corrected_p, effect_contrasts, sphericity
+
+ANOVA_COLUMNS = ["source", "task", "effect", "F", "df1", "df2", "p", "eta_p2", "eps_gg", "df1_gg", "df2_gg",
+                 "p_gg", "eps_hf", "p_hf", "mauchly_w", "mauchly_p"]
+
 
 def rm_anova(summary: pd.DataFrame, value: str = "mean_rt", within=("set_size", "target_present")) -> pd.DataFrame:
-    """Repeated-measures ANOVA per source x task (statsmodels ``AnovaRM``).
+    """Repeated-measures ANOVA per source x task (statsmodels ``AnovaRM``), with sphericity.
 
     Each subject contributes one value per within-subject cell. Sources with fewer than two
-    subjects (models) are skipped.
+    subjects (models) are skipped, and so are subjects missing a cell.
 
     Returns
     -------
     pandas.DataFrame
         ``source, task, effect, F, df1, df2, p, eta_p2`` with partial eta squared
-        ``F * df1 / (F * df1 + df2)`` (Cohen 1973).
+        ``F * df1 / (F * df1 + df2)`` (Cohen 1973); the Greenhouse-Geisser correction
+        ``eps_gg, df1_gg, df2_gg, p_gg``, the Huynh-Feldt ``eps_hf, p_hf`` and Mauchly's
+        ``mauchly_w, mauchly_p`` (:mod:`psysim.stats.sphericity`; ``eps = 1`` and an empty
+        Mauchly test for one-df effects).
     """
+    within = tuple(within)
     rows = []
     for (src, task), g in summary.groupby(["source", "task"], observed=True):
         if g["subject"].nunique() < 2:
@@ -33,10 +42,18 @@ def rm_anova(summary: pd.DataFrame, value: str = "mean_rt", within=("set_size", 
         if d["subject"].nunique() < 2:
             continue
         res = AnovaRM(d, value, "subject", within=list(within)).fit().anova_table
+        wide = d.pivot_table(index="subject", columns=list(within), values=value, aggfunc="mean")
+        wide = wide.sort_index(axis=1)  # cells factor by factor, last factor fastest
+        levels = tuple(d[w].nunique() for w in within)
         for effect, r in res.iterrows():
             F, df1, df2, p = r["F Value"], r["Num DF"], r["Den DF"], r["Pr > F"]
-            rows.append((src, task, effect, F, df1, df2, p, F * df1 / (F * df1 + df2)))
-    return pd.DataFrame(rows, columns=["source", "task", "effect", "F", "df1", "df2", "p", "eta_p2"])
+            factors = tuple(within.index(f) for f in effect.split(":"))
+            sph = sphericity(wide.to_numpy(), effect_contrasts(levels, factors))
+            gg, hf = sph["eps_gg"], sph["eps_hf"]
+            rows.append((src, task, effect, F, df1, df2, p, F * df1 / (F * df1 + df2), gg, gg * df1, gg * df2,
+                         corrected_p(F, df1, df2, gg), hf, corrected_p(F, df1, df2, hf), sph["mauchly_w"],
+                         sph["mauchly_p"]))
+    return pd.DataFrame(rows, columns=ANOVA_COLUMNS)
 
 
 def fit_statistics(observed, predicted) -> dict:
