@@ -2,9 +2,13 @@
 
 :class:`Checkpoints` is a folder of finished-task results: every finished batch of tasks is
 written at once, atomically (a hidden temporary file renamed into place), as
-``<first key>-<hash>.pkl`` with a header holding the keys, the root seed and a SHA-256
-checksum of the results. Temporary files left by a killed writer are deleted, never read; a
-file whose checksum, key or seed does not match is recomputed. A ``manifest.json`` records the
+``<first key>-<hash>.ckpt``: a magic line naming the format version, a JSON header line
+holding the keys, the root seed and a SHA-256 checksum of the body, and the body, the results
+as data only (:mod:`psysim.codec`: JSON plus raw array bytes; nothing is unpickled, so a run
+folder from someone else cannot execute code when it is resumed). Temporary files left by a
+killed writer are deleted, never read; a file whose checksum, key or seed does not match is
+recomputed. A folder holding checkpoints of the older pickle format (``*.pkl``, format 2) is
+refused with one line: they are never read. A ``manifest.json`` records the
 root seed and the caller's ``fingerprint`` (what was being computed), so that a checkpoint
 folder of a *different* run is refused instead of mixed in.
 
@@ -18,26 +22,44 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import re
 import sys
 import time
 from pathlib import Path
 
 from psysim.atomic import atomic_write_bytes, atomic_write_text
+from psysim.codec import decode, encode
 from psysim.errors import PsysimError
 
-CHECKPOINT_FORMAT = 2
+CHECKPOINT_FORMAT = 3
+SUFFIX = ".ckpt"
 STALE_TMP_S = 300.0
 """Age (s) after which a checkpoint's temporary file is taken to be left by a killed writer."""
-_MAGIC = b"PSYSIM-CHECKPOINT\n"
+_MAGIC = b"PSYSIM-CHECKPOINT 3\n"
 _SAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
 
 def checkpoint_name(key: str) -> str:
     """File name of a task's checkpoint: a readable part of the key plus a hash (unique)."""
     safe = _SAFE.sub("_", str(key)).strip("._")[:60] or "task"
-    return f"{safe}-{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:16]}.pkl"
+    return f"{safe}-{hashlib.sha256(str(key).encode('utf-8')).hexdigest()[:16]}{SUFFIX}"
+
+
+def has_checkpoints(folder) -> bool:
+    """Whether ``folder`` holds at least one checkpoint file (of this format)."""
+    folder = Path(folder)
+    return folder.is_dir() and any(folder.glob("*" + SUFFIX))
+
+
+def _refuse_old_format(folder: Path, manifest: dict | None) -> None:
+    """One line naming a checkpoint of the pickle format (psysim before format 3): never read."""
+    old = sorted(folder.glob("*.pkl"))
+    if old or (isinstance(manifest, dict) and isinstance(manifest.get("format"), int) and manifest["format"] < 3):
+        name = old[0] if old else folder / "manifest.json"
+        raise PsysimError(
+            f"{name}: a checkpoint of an older psysim (pickle format), which is never read; "
+            "run again without resuming (--force, or another output folder)"
+        )
 
 
 class Checkpoints:
@@ -66,11 +88,14 @@ class Checkpoints:
             raise PsysimError(f"checkpoint folder {self.folder} is not writable")
         manifest = self.folder / "manifest.json"
         want = {"format": CHECKPOINT_FORMAT, "seed": self.seed, "fingerprint": self.fingerprint}
+        have = None
         if manifest.exists():
             try:
                 have = json.loads(manifest.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                have = None
+                pass
+        _refuse_old_format(self.folder, have)
+        if manifest.exists():
             if have != want:
                 diff = _manifest_difference(have, want)
                 raise PsysimError(
@@ -96,7 +121,7 @@ class Checkpoints:
         if len(keys) == 1:
             return self.folder / checkpoint_name(keys[0])
         digest = hashlib.sha256("\n".join(keys).encode("utf-8")).hexdigest()[:16]
-        return self.folder / f"{checkpoint_name(keys[0])[:-4]}+{len(keys) - 1}-{digest}.pkl"
+        return self.folder / f"{checkpoint_name(keys[0])[:-len(SUFFIX)]}+{len(keys) - 1}-{digest}{SUFFIX}"
 
     def save(self, key: str, result) -> None:
         """Checkpoint one task."""
@@ -106,20 +131,21 @@ class Checkpoints:
         """Checkpoint finished tasks together in one file (one write per batch, not per task:
         cheaper for the process that writes, and kinder to cluster file systems)."""
         keys = [str(k) for k in keys]
-        body = pickle.dumps(list(results), protocol=pickle.HIGHEST_PROTOCOL)
+        doc, arrays = encode(list(results))
+        body = doc + b"\n" + arrays
         header = {"keys": keys, "seed": self.seed, "sha256": hashlib.sha256(body).hexdigest()}
         return atomic_write_bytes(self.path(keys), _MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + body)
 
     def load_all(self, wanted=None) -> dict:
         """``{key: result}`` of every verified finished task (restricted to ``wanted`` keys).
 
-        Only complete files named ``*.pkl`` are read (temporary files are hidden ``.*.tmp``);
+        Only complete files named ``*.ckpt`` are read (temporary files are hidden ``.*.tmp``);
         a file whose magic, seed or SHA-256 checksum does not match is reported, deleted and its
         tasks run again.
         """
         wanted = None if wanted is None else set(wanted)
         found = {}
-        for path in sorted(self.folder.glob("*.pkl")):
+        for path in sorted(self.folder.glob("*" + SUFFIX)):
             try:
                 raw = path.read_bytes()
             except OSError:
@@ -138,7 +164,11 @@ class Checkpoints:
                 and header.get("sha256") == hashlib.sha256(body).hexdigest()
             )
             if ok:
-                results = pickle.loads(body)
+                doc, _, arrays = body.partition(b"\n")
+                try:
+                    results = decode(doc, arrays)
+                except ValueError:
+                    results = None
                 ok = isinstance(results, list) and len(results) == len(keys)
             if not ok:
                 print(f"psysim: ignoring damaged checkpoint {path}; its tasks will be run again", file=sys.stderr)
@@ -228,7 +258,7 @@ class ResumableRun:
         return self
 
     def has_results(self) -> bool:
-        return self.checkpoints.is_dir() and any(self.checkpoints.glob("*.pkl"))
+        return has_checkpoints(self.checkpoints)
 
     def finish(self) -> Path:
         """Delete the checkpoints and rename ``.OUT.partial`` to ``OUT``."""

@@ -34,7 +34,9 @@ Worker failures
 The function must be importable by the workers (a module-level function, not a lambda, for
 :class:`ProcessExecutor`); it is called as ``fn(payload, seed)`` with ``seed`` a
 ``SeedSequence`` (pass it to ``numpy.random.default_rng`` or to ``model.simulate``), and its
-result must be picklable.
+result must be plain data (numbers, text, lists, dicts, tuples, numpy arrays, data frames: what
+:mod:`psysim.codec` stores in a checkpoint; payloads and results travel to and from worker
+processes by pickle, in memory, between processes this run started).
 
 Example
 -------
@@ -409,7 +411,7 @@ def map_tasks(
     fn : callable
         A module-level function ``fn(payload, seed) -> result``; ``seed`` is the task's
         :class:`numpy.random.SeedSequence` (:func:`psysim.seeds.derive_seed` of the root seed and
-        the key). The result must be picklable.
+        the key). The result must be plain data (:mod:`psysim.codec`).
     tasks : mapping or iterable of (key, payload)
         Task keys are unique non-empty strings naming the task, e.g. ``"fit/cgs/obs3/conj/start2"``;
         they address the seed and the checkpoint file, so they must stay the same between a run

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401  (also importable from here)
-from psysim.checkpoints import Checkpoints, ResumableRun
+from psysim.checkpoints import SUFFIX, Checkpoints, ResumableRun
 from psysim.errors import PsysimError
 from psysim.executor import executor_from_options, map_tasks
 from psysim.options import RUN_OPTIONS, declared, resolve_options
@@ -320,7 +320,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
     if shard is None and not run.has_results():
         (run.checkpoints / "manifest.json").unlink(missing_ok=True)  # nothing to keep: start afresh
     Checkpoints(run.checkpoints, int(seed), fingerprint)  # refuses another run's checkpoints, keeps them
-    n_done = len(list(run.checkpoints.glob("*.pkl")))
+    n_done = len(list(run.checkpoints.glob("*" + SUFFIX)))
     if run.resuming and n_done:
         print(f"psysim: resuming from {run.path} ({n_done} checkpoint file(s))", file=sys.stderr)
     if shard is not None:

@@ -19,7 +19,7 @@ def kill_part_way(cmd, cwd, checkpoints: Path, at_least: int = 3, timeout: float
         while time.monotonic() - t0 < timeout:
             if proc.poll() is not None:
                 pytest.fail(f"the run ended (rc {proc.returncode}) before it could be killed: {proc.stderr.read()!r}")
-            if checkpoints.is_dir() and len(list(checkpoints.glob("*.pkl"))) >= at_least:
+            if checkpoints.is_dir() and len(list(checkpoints.glob("*.ckpt"))) >= at_least:
                 break
             time.sleep(0.005)
         else:
@@ -31,4 +31,4 @@ def kill_part_way(cmd, cwd, checkpoints: Path, at_least: int = 3, timeout: float
         proc.wait(timeout=60)
         proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
-    return len(list(checkpoints.glob("*.pkl")))
+    return len(list(checkpoints.glob("*.ckpt")))

@@ -146,7 +146,7 @@ def test_resume_skips_finished_tasks_and_equals_uninterrupted(tmp_path):
     tasks = {k: ("bad" if k == "obs1/task1/start0" else "ok") for k in TASKS}
     with pytest.raises(PsysimError):
         map_tasks(fail_on, tasks, seed=4, checkpoint_dir=ck)
-    done = len(list(ck.glob("*.pkl")))
+    done = len(list(ck.glob("*.ckpt")))
     assert 0 < done < len(TASKS)  # tasks before the failure were checkpointed
     fixed = dict.fromkeys(TASKS, "ok")
     res = map_tasks(fail_on, fixed, seed=4, checkpoint_dir=ck)
@@ -154,7 +154,7 @@ def test_resume_skips_finished_tasks_and_equals_uninterrupted(tmp_path):
     assert as_bytes(res) == as_bytes(map_tasks(fail_on, fixed, seed=4))
     again = map_tasks(fail_on, fixed, seed=4, checkpoint_dir=ck)
     assert (again.loaded, again.computed) == (len(TASKS), 0)
-    assert len(list(ck.glob("*.pkl"))) == len(TASKS)  # one file per task, nothing duplicated
+    assert len(list(ck.glob("*.ckpt"))) == len(TASKS)  # one file per task, nothing duplicated
 
 
 def test_partial_and_damaged_checkpoints_are_never_read(tmp_path, capsys):
@@ -163,7 +163,7 @@ def test_partial_and_damaged_checkpoints_are_never_read(tmp_path, capsys):
     keys = list(TASKS)
     # a writer killed mid-write leaves a hidden temporary file; a damaged file fails its checksum
     stray = ck / f".{checkpoint_name(keys[0])}.abc123.tmp"
-    stray.write_bytes(b"half a pickle")
+    stray.write_bytes(b"half a checkpoint")
     fresh = ck / f".{checkpoint_name(keys[3])}.def456.tmp"  # maybe another shard writing now
     fresh.write_bytes(b"being written")
     os.utime(stray, (0, 0))  # stale: its writer is long gone
@@ -289,7 +289,7 @@ def test_batched_checkpoints_resume_with_any_chunk_size(tmp_path):
     keys = list(TASKS)
     first = {k: TASKS[k] for k in keys[:7]}
     map_tasks(draw, first, seed=8, checkpoint_dir=ck, chunk_size=3)
-    assert len(list(ck.glob("*.pkl"))) == 3  # batches of 3, 3 and 1 tasks: one file each
+    assert len(list(ck.glob("*.ckpt"))) == 3  # batches of 3, 3 and 1 tasks: one file each
     res = map_tasks(draw, TASKS, seed=8, checkpoint_dir=ck, chunk_size=2)
     assert (res.loaded, res.computed) == (7, len(TASKS) - 7)
     assert as_bytes(res) == as_bytes(map_tasks(draw, TASKS, seed=8))

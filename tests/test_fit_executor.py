@@ -81,7 +81,7 @@ def test_fit_many_serial_and_dask_give_the_same_bytes(specs, cluster, tmp_path):
     dask = fit_many(specs, seed=3, executor=cluster, checkpoint_dir=tmp_path / "ck", progress=False)
     assert [canonical(a) for a in serial] == [canonical(b) for b in dask]
     # the checkpoints hold every search and every finished fit; reloading gives the same bytes
-    assert len(list((tmp_path / "ck").glob("*.pkl"))) == 8 + 4
+    assert len(list((tmp_path / "ck").glob("*.ckpt"))) == 8 + 4
     again = fit_many(specs, seed=3, checkpoint_dir=tmp_path / "ck", progress=False)
     assert [canonical(a) for a in again] == [canonical(b) for b in serial]
     summary = pd.DataFrame([r.summary() for r in serial]).to_csv(index=False)
@@ -168,7 +168,7 @@ def test_psysim_fit_resumes_and_shards_to_the_serial_output(tmp_path, data_dir, 
     assert main(base + ["--out", str(tmp_path / "serial")]) == 0
     out = tmp_path / "sharded"
     assert main(base + ["--out", str(out), "--shard", "0/2"]) == 0
-    assert not out.exists() and len(list((tmp_path / ".sharded.partial" / "checkpoints").glob("*.pkl"))) == 2
+    assert not out.exists() and len(list((tmp_path / ".sharded.partial" / "checkpoints").glob("*.ckpt"))) == 2
     assert main(base + ["--out", str(out), "--seed", "8"]) == 2  # another seed: refused
     assert "seed 7 there, 8 now" in capsys.readouterr().err
     assert main(base + ["--out", str(out)]) == 0

@@ -69,7 +69,7 @@ def test_graph_sees_function_level_imports():
     assert {"psysim.executor", "psysim.checkpoints", "psysim.atomic", "psysim.seeds"} <= graph["psysim.runs"]
 
 
-RUN_MACHINERY = ("psysim.runs", "psysim.executor", "psysim.checkpoints", "psysim.atomic", "psysim.seeds")
+RUN_MACHINERY = ("psysim.runs", "psysim.executor", "psysim.checkpoints", "psysim.codec", "psysim.atomic", "psysim.seeds")
 
 
 def layer_graph() -> dict:
@@ -125,12 +125,14 @@ def test_run_machinery_is_layered():
     assert below("psysim.seeds") <= {"psysim", "psysim.errors"}
     assert "psysim.runs" not in below("psysim.executor")
     assert not {"psysim.runs", "psysim.executor"} & below("psysim.checkpoints")
+    assert below("psysim.codec") <= {"psysim"}  # numpy and pandas only
 
 
 @pytest.mark.parametrize("module, absent", [
     ("psysim.atomic", ["psysim.runs", "psysim.executor", "psysim.checkpoints", "psysim.seeds"]),
     ("psysim.seeds", ["psysim.runs", "psysim.executor", "psysim.checkpoints"]),
     ("psysim.checkpoints", ["psysim.runs", "psysim.executor"]),
+    ("psysim.codec", ["psysim.runs", "psysim.executor", "psysim.checkpoints", "psysim.seeds"]),
     ("psysim.executor", ["psysim.runs"]),
 ])
 def test_fresh_import_loads_nothing_above(module, absent):

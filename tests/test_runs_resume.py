@@ -83,7 +83,7 @@ def test_interrupted_run_resumes_without_recomputing(tmp_path):
     with pytest.raises(RuntimeError, match="interrupted"):
         execute(TOY, out=out, seed=5)
     partial = tmp_path / ".run.partial"
-    assert not out.exists() and len(list((partial / "checkpoints").glob("*.pkl"))) == 3
+    assert not out.exists() and len(list((partial / "checkpoints").glob("*.ckpt"))) == 3
     assert (partial / "early.txt").exists()  # written by the interrupted run, deleted on resume
     FAIL_AT["key"] = None
     CALLS.clear()

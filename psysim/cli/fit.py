@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from psysim.checkpoints import has_checkpoints
 from psysim.errors import PsysimError
 from psysim.executor import add_executor_arguments, positive_int
 
@@ -93,10 +94,6 @@ def select_runs(trials: pd.DataFrame, tasks=None, subjects=None) -> list[tuple[s
     return runs
 
 
-def _has_results(checkpoints: Path) -> bool:
-    return checkpoints.is_dir() and any(checkpoints.glob("*.pkl"))
-
-
 def cmd_fit(args) -> int:
     import shutil
 
@@ -135,7 +132,7 @@ def cmd_fit(args) -> int:
     checkpoints = partial / "checkpoints"
     if args.force:
         shutil.rmtree(partial, ignore_errors=True)
-    resuming = _has_results(checkpoints)
+    resuming = has_checkpoints(checkpoints)
     if args.shard is None and not resuming and partial.exists():
         shutil.rmtree(partial, ignore_errors=True)  # nothing finished there: start afresh
     Checkpoints(checkpoints, args.seed, fingerprint)  # refuses another fit's checkpoints, keeps them
@@ -147,7 +144,7 @@ def cmd_fit(args) -> int:
         results = fit_many(specs, seed=args.seed, executor=ex, checkpoint_dir=checkpoints, fingerprint=fingerprint,
                            progress=False if args.no_progress else None, desc=f"fit {model.name}", shard=args.shard)
     except BaseException as exc:
-        if args.shard is None and not _has_results(checkpoints):
+        if args.shard is None and not has_checkpoints(checkpoints):
             shutil.rmtree(partial, ignore_errors=True)  # nothing to resume from: leave nothing behind
         elif not isinstance(exc, PsysimError):
             print(f"psysim: {partial} keeps the finished searches; run the same command again to resume",

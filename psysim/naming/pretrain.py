@@ -104,7 +104,7 @@ def save_backbone(path, model, meta: dict) -> Path:
     ``torch.load(weights_only=True)``: versions as plain text, the glyph class names."""
     path = Path(path)
     save_checkpoint(path, model, meta)
-    payload = torch.load(path, map_location="cpu", weights_only=False)  # the file just written
+    payload = torch.load(path, map_location="cpu", weights_only=True)  # the file just written: plain data
     payload["torch_version"] = str(payload["torch_version"])
     payload["psysim_version"] = str(payload["psysim_version"])
     payload["classes"] = [f"glyph{i:03d}" for i in range(model.config["n_classes"])]
