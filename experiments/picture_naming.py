@@ -16,12 +16,15 @@ compared with human naming norms:
 
 Built-in pictures: the 260 Snodgrass & Vanderwart (1980) line drawings and the 42 coloured
 Rossion & Pourtois (2004) pictures with the R&P norms, read from ``PSYSIM_DATA``. Bring your
-own with ``--set manifest=CSV [--set pictures=DIR]`` (format: :mod:`psysim.naming.pictures`).
+own with ``--set manifest=CSV [--set pictures=DIR]`` (format: :mod:`psysim.naming.pictures`), or
+``--set manifest=pictures.toml``, a description mapping the file's own norm columns
+(:mod:`psysim.naming.describe`). The report and ``comparisons.csv`` say which comparisons the
+norms allowed and why the others could not be made (:func:`psysim.naming.norms.norm_coverage`).
 
 Options (``--set KEY=VALUE``; declared in :data:`OPTIONS`, listed by ``psysim options
 picture-naming``): ``backbone`` (psysim-glyphs [default, offline], psysim-random,
 mnasnet1_0, efficientnet_b0, resnet18; comma-separated for several), ``regime`` (both
-[default], transfer, finetune), ``manifest``, ``pictures``, ``size`` (px), ``seeds``,
+[default], transfer, finetune), ``manifest``, ``pictures``, ``crop`` (white margins cut to the ink; default on), ``size`` (px), ``seeds``,
 ``epochs``, ``finetune_epochs``, ``views`` (evaluation views per picture and strength),
 ``temperature`` (T of the reported entropy), ``splits``.
 
@@ -57,6 +60,8 @@ from psysim.naming import (
     train_naming,
 )
 from psysim.naming.model import NAMING_BACKBONES, check_backbone
+from psysim.naming.norms import COVARIATES, NORM_COLUMNS, norm_coverage, unused_numeric_columns
+from psysim.naming.pictures import INK_THRESHOLD
 from psysim.naming.train import stream_seed
 from psysim.options import Option
 from psysim.report import Report
@@ -74,6 +79,7 @@ OPTIONS = (
     Option("regime", str, "both", choices=("both", *REGIMES), help="frozen backbone (transfer), every layer trained (finetune), or both"),
     Option("manifest", str, None, help="your own picture set: a manifest CSV (psysim.naming.pictures); default the built-in set"),
     Option("pictures", str, None, help="folder of the manifest's image files (default: the manifest's folder)"),
+    Option("crop", bool, None, help="crop white picture margins to the ink bounding box + 5% pad (default: on, or the manifest TOML's [images] crop)"),
     Option("size", int, 64, quick=48, low=16, high=512, help="side of the square pictures the network sees, in pixels"),
     Option("seeds", int, 5, quick=2, low=1, high=1000, help="networks trained per backbone and regime (one seed each)"),
     Option("epochs", int, 60, quick=30, low=1, high=10_000, help="training epochs of the output layer (transfer stage)"),
@@ -118,13 +124,21 @@ def settings(ctx) -> dict:
 def load_pictures(ctx, size: int):
     """The built-in set, or the user's manifest (``--set manifest=CSV [--set pictures=DIR]``)."""
     manifest = ctx.option("manifest")
+    crop = ctx.option("crop")
     if manifest:
-        return load_picture_set(manifest, ctx.option("pictures"), size=size)
+        return load_picture_set(manifest, ctx.option("pictures"), size=size, crop=crop)
     if ctx.option("pictures"):
         raise ParameterError("option pictures=DIR needs manifest=CSV as well")
     ctx.use_dataset("rossion2004")
     ctx.use_dataset("snodgrass1980")
-    return builtin_picture_set(size=size)
+    return builtin_picture_set(size=size, crop=True if crop is None else crop)
+
+
+def coverage_of(pictures, primary: str) -> pd.DataFrame:
+    """Which comparisons with human norms the picture set allows, and why not (:func:`norm_coverage`)."""
+    desc = pictures.meta.get("description")
+    where = "the built-in norms" if pictures.source == "builtin" else (desc["path"] if desc else pictures.source)
+    return norm_coverage(pictures.table, primary, mapped=desc["columns"] if desc else None, where=where)
 
 
 def _score(model, pictures, ledger, seed, s):
@@ -199,24 +213,27 @@ def run(ctx):
     seeds = pd.DataFrame(summaries)
     primary = _primary_version(items)
 
-    # comparison with people
+    # comparison with people: only those the norms allow (coverage says which and why not)
+    coverage = coverage_of(pictures, primary)
+    made = dict(zip(coverage["comparison"], coverage["made"]))
     regs, changes, agree, colour = [], [], [], []
-    has_rt = "human_rt" in items.columns and items["human_rt"].notna().sum() >= 10
+    has_rt = made["latency"]
+    cov = [c for c in COVARIATES if c in table.columns and table.loc[table["version"] == primary, c].notna().any()] if made["latency_covariates"] else []
     for (bb, reg), d in items.groupby(["backbone", "regime"], sort=False):
         d1 = d[d["version"] == primary]
         if has_rt:
-            t, ch = latency_regressions(d1, "entropy")
+            t, ch = latency_regressions(d1, "entropy", covariates=cov)
             regs.append(t.assign(backbone=bb, regime=reg))
             changes.append({"backbone": bb, "regime": reg, **ch})
-            cov = [c for c in ("familiarity", "complexity") if c in d1.columns and d1[c].notna().any()]
             mask = (table["version"] == primary).to_numpy()
-            sp = temperature_split_test(logits_store[(bb, reg)][:, mask], T_GRID, d1["human_rt"].to_numpy(),
-                                        d1[cov].to_numpy() if cov else None, n_splits=s["splits"], seed=ctx.seed_for("splits", bb, reg))
-            splits.append(sp.assign(backbone=bb, regime=reg))
+            if made["temperature"]:
+                sp = temperature_split_test(logits_store[(bb, reg)][:, mask], T_GRID, d1["human_rt"].to_numpy(),
+                                            d1[cov].to_numpy() if cov else None, n_splits=s["splits"], seed=ctx.seed_for("splits", bb, reg))
+                splits.append(sp.assign(backbone=bb, regime=reg))
         ag = agreement_relations(d1, "entropy")
         if len(ag):
             agree.append(ag.assign(backbone=bb, regime=reg))
-        if {"line", "colour"} <= set(d["version"]):
+        if made["colour"]:
             ct = colour_test(d)
             if len(ct):
                 colour.append(ct.assign(backbone=bb, regime=reg))
@@ -228,6 +245,7 @@ def run(ctx):
     ctx.write_table(items.drop(columns=["picture", "label", "confused_index"], errors="ignore"), "items.csv")
     ctx.write_table(regressions, "regressions.csv")
     ctx.write_table(seeds, "seeds.csv")
+    ctx.write_table(coverage, "comparisons.csv")
     ctx.write_table(pd.concat(histories, ignore_index=True), "training_history.csv")
     if len(changes):
         ctx.write_table(changes, "r2_change.csv")
@@ -236,9 +254,10 @@ def run(ctx):
     if len(colour):
         ctx.write_table(colour, "colour_test.csv")
     ctx.metadata["settings"] = {k: v for k, v in s.items()}
-    ctx.metadata["pictures"] = {"source": pictures.source, "n_pictures": len(pictures), "n_names": len(pictures.names)}
+    ctx.metadata["pictures"] = {"source": pictures.source, "n_pictures": len(pictures), "n_names": len(pictures.names), **pictures.meta}
+    ctx.metadata["comparisons"] = {r["comparison"]: {"made": bool(r["made"]), "reason": r["reason"]} for _, r in coverage.iterrows()}
 
-    _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt)
+    _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt, coverage)
 
 
 def _primary_version(items: pd.DataFrame) -> str:
@@ -290,7 +309,39 @@ def _cam_figure(model, pictures, items):
     return cam_plot(x, res.maps, titles)
 
 
-def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt):
+COMPARISON_TITLES = {
+    "latency": "naming latency on model entropy",
+    "latency_covariates": "naming latency on entropy with familiarity / complexity as covariates (R² change)",
+    "temperature": "softmax temperature chosen on half of the items, tested on the other half",
+    "h": "name agreement H on model entropy",
+    "pct_modal": "% modal name on model entropy",
+    "colour": "colour against line drawings of the same items (model)",
+    "colour_human": "colour against line drawings: people's latency gain and the model's",
+}
+
+
+def _coverage_section(r, pictures, coverage):
+    """What the norms allowed: every comparison with people, made or not, and why."""
+    r.heading("Comparisons with human norms: made and not made")
+    desc = pictures.meta.get("description")
+    if desc:
+        mapping = ", ".join(f"{k} = {v!r}" for k, v in desc["columns"].items())
+        r.text(f"The manifest {desc['manifest']} was read through the description {desc['path']}"
+               + (f" (columns: {mapping}" + (f"; latencies in {desc['rt_unit']}, converted to ms" if desc["rt_unit"] != "ms" else "") + ")." if mapping else "."))
+    made = coverage[coverage["made"]]
+    missing = coverage[~coverage["made"]]
+    r.text(f"Made: {len(made)} of {len(coverage)} comparisons" + (": " + "; ".join(f"{COMPARISON_TITLES[k]} ({why})" for k, why in zip(made["comparison"], made["reason"])) if len(made) else "") + ".")
+    if len(missing):
+        r.text("Not made, and why: " + "; ".join(f"{COMPARISON_TITLES[k]}: {why}" for k, why in zip(missing["comparison"], missing["reason"])) + ".")
+    unused = unused_numeric_columns(pictures.table)
+    if unused:
+        r.note(f"Numeric manifest column(s) not used as norms: {', '.join(unused)}. psysim's norm columns are {', '.join(NORM_COLUMNS)}; "
+               "a manifest TOML maps a file's own column onto one ([columns] rt = \"COLUMN\", see psysim.naming.describe).")
+    r.table(coverage.assign(comparison=coverage["comparison"].map(COMPARISON_TITLES))[["comparison", "made", "n_items", "reason"]],
+            caption="Every comparison with people this experiment makes, whether the picture set's norms allowed it, on how many items, and why not.")
+
+
+def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt, coverage):
     from psysim.naming import plots
 
     r = Report("Picture naming: CNNs against human naming norms")
@@ -306,7 +357,10 @@ def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, sp
         f"Every score below comes from held-out views drawn with other seeds at strengths {', '.join(map(str, EVAL_STRENGTHS))} "
         f"({s['views']} per picture and strength); no evaluation view equals a training view: every one was checked against a ledger of fingerprints of all "
         f"{int(seeds['n_training_views'].sum())} training views and the untransformed pictures, and {int(seeds['eval_views_dropped_equal_to_training'].sum())} equal one(s) were dropped. Networks were trained with {s['seeds']} seed(s); "
-        f"entropies are in bits at temperature T = {s['temperature']:g}."
+        f"entropies are in bits at temperature T = {s['temperature']:g}. "
+        + (f"White picture margins were cropped to the ink bounding box (pixels more than {INK_THRESHOLD} levels below white) with a margin of "
+           f"{100 * pictures.meta['crop_pad']:g}% of its longer side before resizing to {s['size']} px, so the drawing fills the input (--set crop=false keeps them)."
+           if pictures.meta.get("crop") else f"Pictures were resized to {s['size']} px with their margins (crop off).")
     )
     if "psysim-glyphs" in s["backbones"]:
         r.note("psysim-glyphs is psysim's offline backbone: a small GAP network pretrained only on objects psysim draws itself "
@@ -336,6 +390,8 @@ def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, sp
     ctx.save_figure(fig, "regimes.png")
     r.figure(fig, "Figure 1. Per-picture scores on held-out views, by backbone and regime.")
 
+    _coverage_section(r, pictures, coverage)
+
     if has_rt:
         r.heading(f"Naming latency and model entropy ({primary} pictures)")
         r.text("Expected if the network's uncertainty tracks people's: higher entropy, slower naming (β > 0); "
@@ -345,7 +401,8 @@ def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, sp
             full = t[(t["predictor"] == "entropy") & (t["model"] != "human_rt ~ entropy")]
             r.text(relation_text(alone, f"{bb}, {reg}: latency on entropy alone", expected=+1))
             if len(full):
-                r.text(relation_text(full.iloc[0], f"{bb}, {reg}: latency on entropy with familiarity and complexity as covariates", expected=+1))
+                used = [c for c in COVARIATES if ((t["predictor"] == c) & (t["model"] == full.iloc[0]["model"])).any()]
+                r.text(relation_text(full.iloc[0], f"{bb}, {reg}: latency on entropy with {' and '.join(used)} as covariate(s)", expected=+1))
                 ch = changes[(changes["backbone"] == bb) & (changes["regime"] == reg)].iloc[0]
                 r.text(f"Entropy adds ΔR² = {ch['delta_r2']:.3f} to the covariates (F({ch['df_num']:.0f}, {ch['df_den']:.0f}) = {ch['F']:.2f}, p = {ch['p']:.3g}).")
             for cov in ("familiarity", "complexity"):
@@ -358,6 +415,7 @@ def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, sp
         ctx.save_figure(fig, "entropy_vs_rt.png")
         r.figure(fig, "Figure 2. Model entropy against human naming latency, one point per item (OLS line, 95% band).")
 
+    if len(splits):
         r.heading("Temperature chosen on half of the items, tested on the other half")
         st = splits.groupby(["backbone", "regime"], sort=False).agg(
             T_median=("T", "median"), T_q025=("T", lambda v: v.quantile(0.025)), T_q975=("T", lambda v: v.quantile(0.975)),
@@ -421,6 +479,9 @@ def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, sp
 
     for ds in ctx.datasets:
         r.cite(ds.citation, ds.licence)
+    desc = pictures.meta.get("description")
+    if desc and desc.get("citation"):
+        r.cite(desc["citation"], desc.get("licence", ""))
     for c in CITATIONS:
         r.cite(c)
     r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, **{k: str(v) for k, v in s.items()}})

@@ -16,8 +16,15 @@ version         optional picture version (``line``, ``grey``, ``colour``, ...); 
 name_<lang>     optional names in other languages (``name_ja``, ``name_fr``, ...), kept as text.
 anything else   optional per-picture human norms; numeric columns are read as numbers.
                 psysim's experiments use ``rt`` (naming latency, ms), ``h`` (name agreement
-                H, bits), ``pct_modal``, ``familiarity``, ``complexity`` where present.
+                H, bits), ``pct_modal``, ``familiarity``, ``complexity`` where present
+                (:data:`psysim.naming.norms.NORM_COLUMNS`).
 =============== ============================================================================
+
+A manifest whose columns have other names (``ItemNo``, ``NamingRT_s``, ``H_stat``, ...) is
+read through a picture-set description TOML that maps them (:mod:`psysim.naming.describe`).
+Pictures are composited onto white, their white margins cropped to the ink bounding box plus a
+small pad (:func:`square_on_white`; ``crop=False`` keeps them), centred on a white square and
+resized.
 
 Every problem is reported as one line naming the manifest, the row (line number in the
 file, header = line 1) and what was expected.
@@ -102,6 +109,12 @@ def read_manifest(path) -> pd.DataFrame:
     """Read and check a manifest CSV (no images opened). Returns the table with an extra
     ``_line`` column (line number in the file)."""
     path = Path(path)
+    return check_manifest(read_manifest_csv(path), where=str(path))
+
+
+def read_manifest_csv(path) -> pd.DataFrame:
+    """Read a manifest CSV as text columns (header names NFC-cleaned), unchecked."""
+    path = Path(path)
     if not path.is_file():
         raise _err(str(path), "manifest file not found")
     raw = path.read_bytes()
@@ -114,7 +127,7 @@ def read_manifest(path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _err(str(path), f"not a readable CSV file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
     df.columns = [clean_name(c) for c in df.columns]
-    return check_manifest(df, where=str(path))
+    return df
 
 
 def check_manifest(df: pd.DataFrame, where: str = "manifest") -> pd.DataFrame:
@@ -166,9 +179,63 @@ def check_manifest(df: pd.DataFrame, where: str = "manifest") -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def load_image_array(path, size: int, where: str = "") -> np.ndarray:
-    """Read an image as ``(3, size, size)`` uint8: transparency composited onto white, padded
-    to a square with white (centred), resized with a Lanczos filter."""
+INK_THRESHOLD = 16
+"""A pixel is ink when some channel is more than this many levels (of 255) below white, after
+transparency is composited onto white: anti-aliased edges count, JPEG noise on a white
+background does not."""
+
+CROP_PAD = 0.05
+"""White margin kept around the ink bounding box when margins are cropped, as a fraction of the
+box's longer side."""
+
+
+def ink_box(rgb: np.ndarray, threshold: int = INK_THRESHOLD) -> tuple[int, int, int, int] | None:
+    """Bounding box of the non-white pixels of an ``(H, W, 3)`` uint8 image.
+
+    Returns
+    -------
+    (top, bottom, left, right) or None
+        Pixel rows ``top:bottom`` and columns ``left:right`` (end exclusive) holding every pixel
+        darker than white by more than ``threshold`` levels in some channel; None for an
+        all-white image.
+    """
+    ink = (255 - rgb.min(axis=2).astype(np.int16)) > threshold
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0:
+        return None
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def square_on_white(rgb: np.ndarray, crop: bool = False, pad: float = CROP_PAD) -> np.ndarray:
+    """An ``(H, W, 3)`` uint8 image centred on a white square (the network input is square).
+
+    With ``crop``, the white margins are cut to the ink bounding box (:func:`ink_box`) first and
+    ``pad`` times the box's longer side is kept as white margin around it, so that a small
+    drawing on a wide white page fills the network input. An all-white image is not cropped.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(S, S, 3)`` uint8, ``S = max(H, W)`` (``max(box) + 2 round(pad max(box))`` when cropped).
+    """
+    box = ink_box(rgb) if crop else None
+    margin = 0
+    if box is not None:
+        top, bottom, left, right = box
+        rgb = rgb[top:bottom, left:right]
+        margin = int(round(float(pad) * max(rgb.shape[:2])))
+    h, w = rgb.shape[:2]
+    side = max(h, w) + 2 * margin
+    out = np.full((side, side, 3), 255, dtype=np.uint8)
+    y0, x0 = (side - h) // 2, (side - w) // 2
+    out[y0:y0 + h, x0:x0 + w] = rgb
+    return out
+
+
+def load_image_array(path, size: int, where: str = "", crop: bool = False, pad: float = CROP_PAD) -> np.ndarray:
+    """Read an image as ``(3, size, size)`` uint8: transparency composited onto white, white
+    margins cropped to the ink (``crop``, see :func:`square_on_white`), padded to a square with
+    white (centred), resized with a Lanczos filter."""
     from PIL import Image, UnidentifiedImageError
 
     from psysim.images import open_image
@@ -183,11 +250,9 @@ def load_image_array(path, size: int, where: str = "") -> np.ndarray:
         raise DataError(f"{where}image file {path} not found") from None
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise DataError(f"{where}{path} is not a readable image ({type(exc).__name__})") from None
-    w, h = rgba.size
-    side = max(w, h)
-    canvas = Image.new("RGBA", (side, side), (255, 255, 255, 255))
-    canvas.alpha_composite(Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba), ((side - w) // 2, (side - h) // 2))
-    rgb = canvas.convert("RGB").resize((int(size), int(size)), Image.LANCZOS)
+    flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
+    square = Image.fromarray(square_on_white(np.asarray(flat, dtype=np.uint8), crop=crop, pad=pad))
+    rgb = square.resize((int(size), int(size)), Image.LANCZOS)
     return np.asarray(rgb, dtype=np.uint8).transpose(2, 0, 1).copy()
 
 
@@ -197,8 +262,13 @@ def _chromatic(img: np.ndarray) -> bool:
     return bool((spread > 30).mean() > 0.01)
 
 
-def picture_set_from_table(table: pd.DataFrame, folder, size: int = 64, where: str = "manifest", source: str = "") -> PictureSet:
-    """Load the pictures of a manifest table (see :func:`check_manifest`) from ``folder``."""
+def picture_set_from_table(table: pd.DataFrame, folder, size: int = 64, where: str = "manifest", source: str = "",
+                           crop: bool = True, pad: float = CROP_PAD) -> PictureSet:
+    """Load the pictures of a manifest table (see :func:`check_manifest`) from ``folder``.
+
+    ``crop``: cut each picture's white margins to its ink bounding box plus ``pad`` times the
+    box's longer side (:func:`square_on_white`) before it is resized to ``size`` px, so that
+    the drawing fills the network input; ``meta["crop"]`` records the setting."""
     folder = Path(folder)
     df = check_manifest(table, where)
     paths = [folder / f for f in df["file"]]
@@ -207,39 +277,70 @@ def picture_set_from_table(table: pd.DataFrame, folder, size: int = 64, where: s
         i = missing[0]
         more = f" (and {len(missing) - 1} more missing)" if len(missing) > 1 else ""
         raise _err(where, f"row {int(df['_line'][i])}: image file {paths[i]} not found{more}")
-    imgs = np.stack([load_image_array(p, size, where=f"{where}: row {int(line)}: ") for p, line in zip(paths, df["_line"])])
+    imgs = np.stack([load_image_array(p, size, where=f"{where}: row {int(line)}: ", crop=crop, pad=pad) for p, line in zip(paths, df["_line"])])
     names = tuple(dict.fromkeys(df["name"]))
     index = {n: i for i, n in enumerate(names)}
     labels = torch.tensor([index[n] for n in df["name"]], dtype=torch.int64)
     named = df["version"].str.lower().str.contains("colou?r", regex=True).to_numpy()
     colour = torch.tensor([_chromatic(im) or bool(v) for im, v in zip(imgs, named)], dtype=torch.bool)
-    return PictureSet(df.drop(columns="_line"), torch.from_numpy(imgs), names, labels, colour, source or where)
+    meta = {"crop": bool(crop), "crop_pad": float(pad) if crop else None}
+    return PictureSet(df.drop(columns="_line"), torch.from_numpy(imgs), names, labels, colour, source or where, meta)
 
 
-def load_picture_set(manifest, pictures=None, size: int = 64) -> PictureSet:
+def load_picture_set(manifest, pictures=None, size: int = 64, crop: bool | None = None) -> PictureSet:
     """Read a bring-your-own picture set.
 
     Parameters
     ----------
     manifest : path
-        UTF-8 manifest CSV (format in the module docstring).
+        UTF-8 manifest CSV (format in the module docstring) with psysim's column names, or a
+        picture-set description TOML (:mod:`psysim.naming.describe`) that names the CSV and maps
+        its columns (item, name, file, norms) onto psysim's.
     pictures : path, optional
-        Folder the ``file`` column is relative to (default: the manifest's folder).
+        Folder the ``file`` column is relative to (default: the description's ``[files]
+        pictures``, else the manifest's folder).
     size : int
         Side of the square images given to the network, px.
+    crop : bool, optional
+        Crop white margins to the ink bounding box (+ :data:`CROP_PAD`). None: as the
+        description's ``[images] crop`` says; on for a plain CSV.
+
+    Returns
+    -------
+    PictureSet
+        ``meta`` holds ``crop``, ``crop_pad`` and, for a description, ``description`` (its
+        path, the column mapping, the data set's citation and licence).
     """
     manifest = Path(manifest)
-    folder = Path(pictures) if pictures is not None else manifest.parent
+    pad, meta = CROP_PAD, {}
+    if manifest.suffix.lower() == ".toml":
+        from psysim.naming.describe import described_manifest, read_picture_description
+
+        desc = read_picture_description(manifest)
+        table = described_manifest(desc)
+        folder = Path(pictures) if pictures is not None else desc.pictures
+        where = f"{desc.manifest} (mapped by {manifest})"
+        pad = desc.pad
+        crop = desc.crop if crop is None else crop
+        meta["description"] = desc.summary()
+    else:
+        folder = Path(pictures) if pictures is not None else manifest.parent
+        table = None
+        where = str(manifest)
     if not folder.is_dir():
         raise DataError(f"picture folder {folder} not found")
-    table = read_manifest(manifest)
-    return picture_set_from_table(table, folder, size, where=str(manifest), source=str(manifest))
+    if table is None:
+        table = read_manifest(manifest)
+    ps = picture_set_from_table(table, folder, size, where=where, source=str(manifest), crop=True if crop is None else bool(crop), pad=pad)
+    ps.meta.update(meta)
+    return ps
 
 
-def builtin_picture_set(size: int = 64, versions=("line", "colour"), root=None) -> PictureSet:
+def builtin_picture_set(size: int = 64, versions=("line", "colour"), root=None, crop: bool = True) -> PictureSet:
     """The 260 Snodgrass & Vanderwart (1980) line drawings and the 42 coloured Rossion &
-    Pourtois (2004) pictures, with the R&P norms of each version (read from ``PSYSIM_DATA``)."""
+    Pourtois (2004) pictures, with the R&P norms of each version (read from ``PSYSIM_DATA``);
+    ``crop``: white margins cut to the ink (:func:`picture_set_from_table`)."""
     from psysim.data.naming import snodgrass_rossion_manifest
 
     table, base = snodgrass_rossion_manifest(root, versions)
-    return picture_set_from_table(table, base, size, where="built-in Snodgrass & Vanderwart / Rossion & Pourtois set", source="builtin")
+    return picture_set_from_table(table, base, size, where="built-in Snodgrass & Vanderwart / Rossion & Pourtois set", source="builtin", crop=crop)
