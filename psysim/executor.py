@@ -311,6 +311,15 @@ def executor_from_options(options: dict) -> Executor:
     """The executor that experiment options ask for (``psysim run NAME --set workers=4`` or
     ``--set scheduler=tcp://host:8786``, optionally ``--set executor=processes``;
     ``--set processes=N`` is short for ``--set executor=processes --set workers=N``)."""
+    return make_executor(*executor_settings(options))
+
+
+def executor_settings(options: dict) -> tuple:
+    """``(kind, workers, scheduler)`` from experiment options, checked; no executor is started.
+
+    ``psysim run`` calls it before any folder is made, so a bad ``--set workers=0`` or
+    ``--set executor=threads`` is one line and leaves nothing behind.
+    """
     workers = options.get("workers")
     kind = str(options.get("executor", "auto"))
     if options.get("processes") is not None:
@@ -327,8 +336,15 @@ def executor_from_options(options: dict) -> Executor:
             raise PsysimError(f"option {name}={workers!r}: expected a whole number >= 1") from None
         if workers < 1:
             raise PsysimError(f"option {name}={workers}: expected a whole number >= 1")
+    if kind not in EXECUTORS:
+        raise PsysimError(f"option executor={kind!r}: expected one of {', '.join(EXECUTORS)}")
     scheduler = options.get("scheduler")
-    return make_executor(kind, workers, None if scheduler in (None, "") else str(scheduler))
+    scheduler = None if scheduler in (None, "") else str(scheduler)
+    if scheduler is not None and workers is not None:
+        raise PsysimError("options scheduler= and workers=: give one (join a cluster, or start a local one), not both")
+    if kind == "serial" and workers not in (None, 1):
+        raise PsysimError(f"option executor=serial runs one task at a time; workers={workers} needs processes or dask")
+    return kind, workers, scheduler
 
 
 def positive_int(text: str) -> int:

@@ -8,7 +8,11 @@ Every command that writes (``run``, ``sweep``, ``fit``, ``displays``, ``saliency
   psysim version and every file in it is one the run recorded, see :func:`foreign_entries`) or
   an empty folder. Anything else is refused, ``--force`` or not;
 - an output folder psysim writes *into* (``kind="folder"``: saliency maps, CAM, fits) may exist
-  but must be a folder; a file of a name the command writes is replaced only with ``--force``;
+  but must be a folder; a file of a name the command writes is replaced only with ``--force``
+  and only when psysim wrote it: the folder's :data:`LEDGER` (``.psysim-outputs.json``,
+  written by :func:`record_outputs`) lists it with the SHA-256 of the bytes psysim wrote, and
+  the file still has them. A user's file of that name, or a psysim file edited since, is
+  refused, ``--force`` or not;
 - an output *file* (``kind="file"``: a display PNG, a report) must not be a folder; an existing
   file is replaced only when ``owned(path)`` says psysim wrote it (and, for commands with
   ``--force``, only with ``--force``);
@@ -16,11 +20,13 @@ Every command that writes (``run``, ``sweep``, ``fit``, ``displays``, ``saliency
   mount), is refused.
 
 Each refusal is one :class:`~psysim.errors.PsysimError` line naming the path. Only
-:mod:`psysim.errors` is imported here, so every layer may use this module.
+:mod:`psysim.errors` and :mod:`psysim.atomic` are imported here, so every layer may use this
+module.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -32,6 +38,10 @@ KINDS = ("run", "folder", "file")
 
 MARKER = "metadata.json"
 """The file that marks a folder psysim wrote (with ``versions.psysim`` inside)."""
+
+LEDGER = ".psysim-outputs.json"
+"""The file in a folder psysim writes into (``kind="folder"``) that lists the files psysim wrote
+there, each with the SHA-256 of its bytes (:func:`record_outputs`, :func:`psysim_wrote`)."""
 
 REPORT_NAMES = ("report.html",)
 """Files ``psysim report`` may add to a run folder after the run (also ``report.LANG.html``)."""
@@ -165,15 +175,19 @@ def check_output(path, *, force: bool = False, kind: str = "run", what: str = "-
     if path.exists() and not path.is_dir():
         raise PsysimError(f"{what} {path}: is a file, not a folder; choose another {what}")
     if kind == "folder":
-        if path.is_dir() and not force:
-            there = [name for name in outputs if os.path.lexists(path / name)]
-            if there:
-                raise PsysimError(f"{what} {path}: {there[0]} is already there; choose another {what} "
-                                  "or pass --force to replace it")
         if path.is_dir():
             for name in outputs:
                 if (path / name).is_dir() and not (path / name).is_symlink():
                     raise PsysimError(f"{what} {path}: {name} is a folder, where psysim would write a file")
+            there = [name for name in outputs if os.path.lexists(path / name)]
+            foreign = [name for name in there if not psysim_wrote(path, name)]
+            if foreign:
+                raise PsysimError(f"{what} {path}: {foreign[0]} is already there and psysim did not write it (or it "
+                                  f"was changed since); psysim will not replace it, even with --force: move it away "
+                                  f"or choose another {what}")
+            if there and not force:
+                raise PsysimError(f"{what} {path}: {there[0]} is already there; choose another {what} "
+                                  "or pass --force to replace it")
         _check_writable(path if path.is_dir() else above, what, path)
         return path
     if path.is_dir():
@@ -181,6 +195,57 @@ def check_output(path, *, force: bool = False, kind: str = "run", what: str = "-
     check_partial(path, what)
     _check_writable(above if not path.is_dir() else (path.parent if str(path.parent) else Path(".")), what, path)
     return path
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def _read_ledger(folder: Path) -> dict:
+    path = Path(folder) / LEDGER
+    if path.is_symlink() or not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
+def psysim_wrote(folder, name: str) -> bool:
+    """Whether ``folder/name`` is a file psysim wrote there and nobody changed since.
+
+    True when the folder's :data:`LEDGER` lists ``name`` with the SHA-256 the file has now.
+    """
+    path = Path(folder) / name
+    if path.is_symlink() or not path.is_file():
+        return False
+    digest = _read_ledger(Path(folder)).get(name)
+    return digest is not None and digest == _sha256(path)
+
+
+def record_outputs(folder, names) -> Path:
+    """Add the files ``names`` (just written into ``folder`` by psysim) to its :data:`LEDGER`.
+
+    Each is recorded with the SHA-256 of its bytes, so a later ``--force`` replaces exactly the
+    files psysim wrote (:func:`check_output`, ``kind="folder"``). Entries of files that are
+    gone are dropped. The ledger is written atomically.
+    """
+    from psysim.atomic import atomic_write_text
+
+    folder = Path(folder)
+    files = {k: v for k, v in _read_ledger(folder).items() if (folder / k).is_file()}
+    for name in names:
+        digest = _sha256(folder / name)
+        if digest is not None:
+            files[str(name)] = digest
+    text = json.dumps({"written_by": "psysim", "files": dict(sorted(files.items()))}, indent=1) + "\n"
+    return atomic_write_text(folder / LEDGER, text)
 
 
 def partial_path(out) -> Path:

@@ -21,6 +21,7 @@ timings, the executor, task counts and the data sources used.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -34,7 +35,7 @@ import pandas as pd
 from psysim.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401  (also importable from here)
 from psysim.checkpoints import SUFFIX, Checkpoints, ResumableRun
 from psysim.errors import PsysimError
-from psysim.executor import executor_from_options, map_tasks
+from psysim.executor import executor_from_options, executor_settings, map_tasks
 from psysim.options import RUN_OPTIONS, declared, resolve_options
 from psysim.paths import check_output, output_files
 from psysim.seeds import derive_seed
@@ -308,8 +309,10 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             raise PsysimError("--force with shard= would delete the other shards' results; remove the folder yourself")
         if out is None:
             raise PsysimError("option shard: give --out, the same for every shard")
+    executor_settings(options)  # a bad workers= / executor= is refused before any folder is made
     out = check_output(out if out is not None else default_out(experiment.NAME), force=force, kind="run")
     parent = out.parent if str(out.parent) else Path(".")
+    made = [p for p in (parent, *parent.parents) if not os.path.lexists(p)]  # removed again if the run fails
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -370,6 +373,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         if shard is None:
             if not run.has_results():
                 run.discard()  # nothing to resume from: leave nothing behind
+                _remove_empty(made)
             elif not isinstance(exc, PsysimError):  # (a PsysimError is reported in one line)
                 print(f"psysim: {run.path} keeps the finished tasks; run the same command again "
                       f"(--out {out}) to resume", file=sys.stderr)
@@ -379,6 +383,15 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         if shard is not None:
             shutil.rmtree(work, ignore_errors=True)
     return run.finish()
+
+
+def _remove_empty(folders) -> None:
+    """Remove the folders (deepest first) that ``execute`` made, where they are still empty."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def list_experiments() -> dict:

@@ -10,6 +10,7 @@ from PIL import Image
 from psysim.cli import main
 from psysim.displays import make_displays, render
 from psysim.networks import save_checkpoint, seeded_network
+from psysim.paths import LEDGER, psysim_wrote
 
 torch.set_num_threads(1)
 
@@ -34,7 +35,9 @@ def test_cam_command_writes_overlay_raw_map_and_summary(tmp_path, display_png, t
     code = main(["cam", "--checkpoint", str(tiny_ckpt), "--image", str(display_png), "--method", method,
                  "--target", "present", "--out", str(out)])
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == [f"disp_{method}.json", f"disp_{method}_overlay.png", f"disp_{method}_raw.npy"]
+    written = [f"disp_{method}.json", f"disp_{method}_overlay.png", f"disp_{method}_raw.npy"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*written, LEDGER])
+    assert all(psysim_wrote(out, name) for name in written)  # what --force may replace later
     raw = np.load(out / f"disp_{method}_raw.npy")
     assert raw.shape == (16, 16)  # 32 px input, one 2x2 pooling
     overlay = np.asarray(Image.open(out / f"disp_{method}_overlay.png"))

@@ -5,6 +5,7 @@ import pandas as pd
 from PIL import Image
 
 from psysim.cli import main
+from psysim.paths import LEDGER, psysim_wrote
 
 
 def _image(path, seed=0, size=(96, 128)):
@@ -27,9 +28,9 @@ def test_writes_map_overlay_and_scanpath(tmp_path, capsys):
     assert 1 <= len(sp) <= 3
     # the red square is the first fixation
     assert 40 <= sp["x"].iloc[0] <= 60 and 30 <= sp["y"].iloc[0] <= 50
-    assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{s}_{k}" for s in "ab" for k in ("saliency.npy", "overlay.png", "scanpath.csv")
-    )
+    written = sorted(f"{s}_{k}" for s in "ab" for k in ("saliency.npy", "overlay.png", "scanpath.csv"))
+    assert sorted(p.name for p in out.iterdir()) == sorted([*written, LEDGER])
+    assert all(psysim_wrote(out, name) for name in written)  # what --force may replace later
 
 
 def test_on_off_flag_selects_the_variant(tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from psysim.errors import PsysimError
@@ -52,13 +53,17 @@ def main(argv=None) -> int:
     except SystemExit as exc:  # usage errors (2), --help and --version (0)
         return int(exc.code or 0)
     if not getattr(args, "func", None):
-        parser.print_help()
+        commands = next(a for a in parser._actions if a.dest == "command").choices
+        print(f"psysim: error: give a command: {', '.join(commands)} (see 'psysim --help')", file=sys.stderr)
         return 2
     try:
         return int(args.func(args) or 0)
     except PsysimError as exc:
         print(f"psysim: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `psysim list | head`: the reader left; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except KeyboardInterrupt:
         print("psysim: interrupted", file=sys.stderr)
         return 130

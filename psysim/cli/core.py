@@ -14,8 +14,12 @@ def _options(pairs) -> dict:
     for p in pairs or []:
         if "=" not in p:
             raise PsysimError(f"--set {p!r}: expected KEY=VALUE")
-        k, v = p.split("=", 1)
-        out[k.strip()] = v.strip()
+        k, v = (s.strip() for s in p.split("=", 1))
+        if not k:
+            raise PsysimError(f"--set {p!r}: expected KEY=VALUE, the key is empty")
+        if k in out and out[k] != v:
+            raise PsysimError(f"--set {k}: given twice ({out[k]!r} and {v!r}); give it once")
+        out[k] = v
     return out
 
 

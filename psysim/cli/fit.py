@@ -102,7 +102,7 @@ def cmd_fit(args) -> int:
     from psysim.fitting import fit_many
     from psysim.fitting.plan import plan_fits
     from psysim.models import get_model
-    from psysim.paths import check_output, check_partial
+    from psysim.paths import check_output, check_partial, record_outputs
 
     # every check before anything is written or started
     model = get_model(args.model)
@@ -170,6 +170,7 @@ def cmd_fit(args) -> int:
         res.to_json(out / f"fit_{model.name}_{res.data['task']}_{res.data['subject']}.json")
     table = pd.DataFrame([r.summary() for r in results])
     atomic_write_text(out / "fits.csv", table.to_csv(index=False))
+    record_outputs(out, ["fits.csv", *(f"fit_{model.name}_{r.data['task']}_{r.data['subject']}.json" for r in results)])
     shutil.rmtree(partial, ignore_errors=True)  # every result is written: the checkpoints go
     print(f"{len(results)} fit(s) of {model.name} written to {out}")
     return 0
