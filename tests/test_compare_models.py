@@ -113,6 +113,7 @@ BAD = [
     ('unit = "s"', 'unit = "ms"', "[rt] unit"),
     ('[tasks.color]', '[exclusion]\nmax_excluded_percent = 1\n[tasks.color]', "[exclusion] max_excluded_percent"),
     ('[rt]', '[rt]\nwindow = [1, 2]', "[rt] window"),
+    ('[tasks.conj]', '[tasks.conjunction]', "[tasks]: task 'conj'"),
 ]
 
 

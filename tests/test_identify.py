@@ -129,6 +129,13 @@ def test_plan_follows_the_task_kind_not_its_name(tmp_path, seed):
     red = next(p for p in planned if p.model == "fit" and p.task == "redbar")
     assert "per_item" in red.fixed and "pop-out" in red.reasons["per_item"]
     assert all(p.subject in ("1", "2") for p in planned)  # 30 trials per cell: per observer
+    assert [n.text for n in notes if n.kind == "observers" and n.task == "redbar"] == ["redbar: per observer (2 fit(s) per model)"]
+    # observers left out of per-observer fits (max_observers) are said, not silently dropped
+    planned, notes = plan_fits(data, ["cgs"], quick=True, min_correct=5, tasks=["redbar"], max_observers=1)
+    assert [p.subject for p in planned] == ["1"]
+    assert [n.text for n in notes if n.kind == "observers"] == [
+        "redbar: per observer (1 fit(s) per model; 1 of 2 observers fitted (at most 1 per task, the first by id), "
+        "the others are in the statistics but not in the fits)"]
 
 
 def test_plan_pools_and_leaves_out_cells_too_small_for_quantile_bins(tmp_path, seed):

@@ -152,12 +152,17 @@ def plan_fits(data, models, quick: bool = False, min_correct: int = 20, tasks=No
             notes.append(Note("not-fitted", task, f"{task}: no trials in the data"))
             continue
         groups, mode = _groups(tt, trim, task, min_correct, notes)
+        n_all, left_out = len(groups), []
         if mode == "per observer":
             if subjects is not None:
                 groups = [(s, g) for s, g in groups if s in subjects]
-            if max_observers:
+                left_out.append("observers chosen by name")
+            if max_observers and len(groups) > max_observers:
                 groups = groups[:max_observers]
-        notes.append(Note("observers", task, f"{task}: {mode} ({len(groups)} fit(s) per model)"))
+                left_out.append(f"at most {max_observers} per task, the first by id")
+        fitted = (f"; {len(groups)} of {n_all} observers fitted ({', '.join(left_out)}), the others are in the "
+                  "statistics but not in the fits" if len(groups) < n_all else "")
+        notes.append(Note("observers", task, f"{task}: {mode} ({len(groups)} fit(s) per model{fitted})"))
         for m in models:
             model = get_model(m)
             mt = model_task(definition, m)
