@@ -145,12 +145,12 @@ class Result:
 
     def row(self) -> str:
         lo, hi = self.ratio_ci
-        return (f"{self.workload:<38} {self.per_item_ms('psysim'):10.4g} ms {self.per_item_ms('baseline'):11.4g} ms"
+        return (f"{self.workload:<46} {self.per_item_ms('psysim'):11.4g} ms {self.per_item_ms('baseline'):11.4g} ms"
                 f"  {self.baseline_name[:24]:<24} x{self.ratio:7.2f} [{lo:.2f}, {hi:.2f}]  {self.threads:>2}  "
                 f"{self.load_before:4.1f}/{self.load_after:4.1f}")
 
 
-HEADER = (f"{'workload (time per item)':<38} {'psysim':>13} {'baseline':>14}  {'baseline is':<24} {'ratio [95% CI]':>23}  th"
+HEADER = (f"{'workload (time per item)':<46} {'psysim':>13} {'baseline':>14}  {'baseline is':<24} {'ratio [95% CI]':>23}  th"
           "  load")
 
 
