@@ -17,7 +17,8 @@ One command for a whole data set, a lab's own or a built-in one::
    correct RTs, pooled otherwise (:mod:`psysim.fitting.plan` says why); parameters the data do
    not identify are fixed with a stated reason (:mod:`psysim.fitting.identify`); BIC per fit.
 4. Tables, figures and ``report.html`` (rendered by :mod:`psysim.report.compare`), citing the
-   data set's own citation and licence.
+   data set's own citation and licence; ``--lang ja`` writes it in Japanese, and ``psysim report
+   RUN --lang ja`` re-renders a finished run in Japanese from its tables.
 
 Options (``--set KEY=VALUE``): see ``OPTIONS``; ``--set workers=N`` runs the fits on N
 processes, and an interrupted run resumes.
@@ -122,6 +123,9 @@ def run(ctx):
                                 "licence": desc.licence, "source_url": desc.source_url,
                                 "tasks": {t: d.kind for t, d in desc.tasks.items()},
                                 "trimming": trim.describe() if "trim" in desc.raw.get("rt", {}) else "every correct trial (no trimming)"}
+    if "trim" in desc.raw.get("rt", {}):  # the window itself, for the report in other languages
+        ctx.metadata["data_set"]["trim"] = {"lower": float(trim.lower), "upper": float(trim.upper),
+                                            "upper_by_task": {k: float(v) for k, v in trim.upper_by_task.items()}}
     ctx.metadata["models"] = models
 
     # 3. figures and report from the tables just written (as `psysim report` does)

@@ -263,7 +263,77 @@ REPORT: dict[str, dict[str, str]] = {
 }
 """Report texts, one block per experiment (prefix = experiment)."""
 
-CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT}
+COMPARE_MODELS: dict[str, dict[str, str]] = {
+    "cm.title": {"en": "Search models fitted to {name}", "ja": "{name} に当てはめた視覚探索モデル"},
+    "cm.intro": {"en": "Data set {name}: tasks {kinds}. RT statistics use {trim}. Seed {seed}.",
+                 "ja": "データセット {name}：課題 {kinds}。RT の統計量には{trim}を用いた。乱数シード {seed}。"},
+    "cm.quick": {"en": " QUICK RUN: few observers and tiny searches; the fits are not to be trusted.",
+                 "ja": "簡易設定での実行：参加者は少数，探索も小規模であり，当てはめの結果は信頼できない。"},
+    "cm.no_trim": {"en": "every correct trial (no trimming)", "ja": "すべての正反応試行（RT による除外なし）"},
+    "cm.h_exclusions": {"en": "Exclusions", "ja": "除外"},
+    "cm.kept": {"en": "{kept} of {n} observers kept.", "ja": "参加者 {n} 名のうち {kept} 名を分析に含めた。"},
+    "cm.exclusion_line": {"en": "{rule}: {trials} trial(s), {observers} observer(s); {detail}",
+                          "ja": "{rule}：{trials} 試行，{observers} 名；{detail}"},
+    "cm.exclusions_english": {"en": "The rules and their details are the loader's own lines.",
+                              "ja": "除外規則の名前と詳細は，読み込み処理（psysim.data.own_data）が英語で記した文をそのまま示す。"},
+    "meta.options": {"en": "options", "ja": "オプション"},
+    "meta.source": {"en": "source", "ja": "データの出典"},
+    "cm.h_cells": {"en": "Cells", "ja": "セル（条件）"},
+    "cm.cells_all": {"en": "Every cell of the data is kept in the group means.", "ja": "データのすべてのセルを群平均に含めた。"},
+    "cm.cells_some": {"en": "Cells kept with fewer observers or without a mean RT:",
+                      "ja": "一部の参加者だけで平均を求めたセル，または平均 RT のないセル："},
+    "cm.slope_line": {"en": "{task}, target {presence}: {stat} ({n} observer(s), {method})",
+                      "ja": "{task}・{presence}：{stat}（参加者 {n} 名，{method}）"},
+    "cm.no_slopes": {"en": "No task has two set sizes with mean RTs: no slopes.",
+                     "ja": "平均 RT のあるセットサイズが2つ以上ある課題がないため，傾きは求めていない。"},
+    "cm.table_slopes": {"en": "Search slopes (ms/item) with 95% CIs", "ja": "探索関数の傾き（ms/項目）と 95% 信頼区間"},
+    "cm.table_ratios": {"en": "Absent:present slope ratios", "ja": "標的なし／標的ありの傾きの比"},
+    "cm.anova_observers": {"en": "{task}: {complete} of {n} observers have a mean RT in every cell and enter the ANOVA",
+                           "ja": "{task}：参加者 {n} 名のうち，すべてのセルに平均 RT がある {complete} 名を分散分析に用いた"},
+    "cm.anova_too_few": {"en": "; too few, no ANOVA", "ja": "（人数が足りないため分散分析は行っていない）"},
+    "cm.h_anova": {"en": "Repeated-measures ANOVA", "ja": "反復測定分散分析"},
+    "cm.h_fits": {"en": "Model fits", "ja": "モデルの当てはめ"},
+    "cm.method": {
+        "en": ("Each model is fitted by a multinomial likelihood over correct-RT quantile bins (.1 .3 .5 .7 .9) and error "
+               "counts of every cell (Heathcote et al. 2002); BIC = k ln n - 2 ln L. CGS has an exact likelihood (multi-start "
+               "L-BFGS-B); FIT and Guided Search are fitted by simulation with common random numbers and short differential "
+               "evolution runs, so their BIC is a pessimistic bound on what these models can do, Guided Search's most of all "
+               "(settings: {settings})."),
+        "ja": ("各モデルは，セルごとの正反応 RT の分位点区間（.1 .3 .5 .7 .9）と誤反応数に対する多項尤度で当てはめた"
+               "（Heathcote et al., 2002）。BIC = k ln n − 2 ln L。競合的誘導探索（CGS）は尤度を厳密に計算できる"
+               "（多開始点の L-BFGS-B）。特徴統合理論（FIT）と誘導探索（GS）は共通乱数によるシミュレーションと短い差分進化で"
+               "当てはめたため，その BIC はこれらのモデルの実力を低めに見積もった値であり，誘導探索では特にそうである"
+               "（設定：{settings}）。"),
+    },
+    "cm.notes_english": {"en": "The notes below are the fitting plan's own lines.",
+                         "ja": "以下の注記は，当てはめ計画（psysim.fitting.plan）が英語で記した文をそのまま示す。"},
+    "cm.notes_cell": {"en": "Cells left out of the fits:", "ja": "当てはめから除いたセル："},
+    "cm.notes_not_fitted": {"en": "Not fitted:", "ja": "当てはめなかったモデル："},
+    "cm.notes_fixed": {"en": "Parameters fixed because the data cannot identify them:",
+                       "ja": "データから識別できないため固定したパラメータ："},
+    "cm.no_fits": {"en": "No model could be fitted (see the notes above).", "ja": "当てはめられたモデルはない（上の注記を参照）。"},
+    "cm.only_one": {"en": "{task}: only {models} fitted; no comparison.", "ja": "{task}：当てはめたのは{models}のみであり，比較はしていない。"},
+    "cm.bic_part": {"en": "{model} {wins} ({decisive} with a BIC lead > {lead})", "ja": "{model} {wins} 件（うち BIC の差が {lead} を超えるもの {decisive} 件）"},
+    "cm.bic_line": {"en": "{task}: lowest BIC in {n} fit(s): {parts}.", "ja": "{task}：{n} 件の当てはめで BIC が最小だったモデル：{parts}。"},
+    "cm.warning": {"en": "{model}, {task}, {subject}: {warning}", "ja": "{model}・{task}・{subject}：{warning}"},
+    "cm.table_fits": {"en": "Fits (quantile-bin likelihood)", "ja": "当てはめの結果（分位点区間の尤度）"},
+    "cm.table_bic": {"en": "BIC per fit and the lead of the best model", "ja": "当てはめごとの BIC と最良モデルの差"},
+    "cm.fig_rt": {"en": "Mean correct RT by set size (±1 SE over observers), target present and absent, per task.",
+                  "ja": "課題ごとの，セットサイズ別の平均正反応時間（エラーバーは参加者間の ±1 標準誤差；標的あり・なし）"},
+    "cm.fig_median": {"en": "Median correct RT of the fitted cells, averaged over fits: observers and each model's predictions.",
+                      "ja": "当てはめたセルの正反応 RT の中央値（当てはめ間の平均）：参加者と各モデルの予測"},
+    "cm.axis_median": {"en": "Median correct RT (ms)", "ja": "正反応時間の中央値（ms）"},
+    "col.loglik": {"en": "loglik", "ja": "対数尤度"},
+    "col.k": {"en": "k", "ja": "パラメータ数"},
+    "col.n_obs": {"en": "n_obs", "ja": "観測数"},
+    "col.converged": {"en": "converged", "ja": "収束"},
+    "col.model": {"en": "model", "ja": "モデル"},
+    "col.best": {"en": "best", "ja": "最良モデル"},
+    "col.delta_bic": {"en": "delta_bic", "ja": "BIC の差"},
+}
+"""Texts of the compare-models report (:mod:`psysim.report.compare`)."""
+
+CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT, **COMPARE_MODELS}
 """Every message, by key."""
 
 

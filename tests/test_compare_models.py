@@ -93,6 +93,18 @@ def test_compare_models_on_a_foreign_file_end_to_end(tmp_path, wolfe_trials, cap
     assert len(pd.read_csv(out / "fits.csv")) == 6
     # no ANOVA factor without two levels: set size only
     assert set(pd.read_csv(out / "anova.csv")["effect"]) == {"set_size"}
+    # the same run folder re-rendered in Japanese: every heading and sentence of the frame in
+    # Japanese, the plan's own lines quoted (and said to be) in English, tables unchanged
+    assert main(["report", str(out), "--lang", "ja"]) == 0
+    ja = (out / "report.ja.html").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in ja and "Wolfe, J. M., Palmer, E. M., &amp; Horowitz, T. S. (2010)" in ja
+    for heading in ("除外", "セル（条件）", "探索関数の傾き", "反復測定分散分析", "モデルの当てはめ", "引用文献とライセンス"):
+        assert f"<h2>{heading}</h2>" in ja, heading
+    for english in ("Exclusions", "Search slopes", "Model fits", "Repeated-measures ANOVA", "observers kept", "lowest BIC"):
+        assert english not in ja, english
+    assert "RT が 200〜4000 ms の正反応試行" in ja and "英語で記した文をそのまま示す" in ja
+    assert "t_no fixed at 420 (no target-absent trials" in ja
+    assert (out / "report.html").read_text() == html  # the English report is left as it was
 
 
 def test_psysim_fit_takes_a_description(tmp_path, wolfe_trials, capsys):

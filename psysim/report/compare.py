@@ -5,8 +5,9 @@
 ``notes.csv`` and writes one self-contained HTML file: the data set's citation and licence, the
 exclusions by rule, every cell kept with fewer observers or left out, slopes with CIs, the
 ANOVA, how each task was fitted (per observer or pooled, and why), every fixed parameter with
-its reason, BIC comparisons and figures. The text is in English (``--lang ja`` translates the
-report's frame only).
+its reason, BIC comparisons and figures, in English or Japanese (``--lang ja``: every heading,
+sentence, table header, figure label and caption; the plan's and loader's own lines in
+``notes.csv`` and ``exclusions.csv`` are quoted in English, and the report says so).
 """
 
 from __future__ import annotations
@@ -36,54 +37,101 @@ def _read(run_dir: Path, name: str) -> pd.DataFrame:
         return pd.DataFrame()
 
 
-def _figures(cells, preds, source):
+def _figures(cells, preds, source, lang="en"):
+    from psysim.i18n import plot_labels, translator
     from psysim.plots import rt_set_size_plot
 
+    _ = translator(lang)
+    labels = None if lang == "en" else {**plot_labels(lang), "Median correct RT (ms)": _("cm.axis_median")}
     figs = {}
     ok = cells.dropna(subset=["mean_rt"])
     if len(ok):
-        figs["rt_set_size.png"] = (rt_set_size_plot(ok), "Mean correct RT by set size (±1 SE over observers), "
-                                   "target present and absent, per task.")
+        figs["rt_set_size.png"] = (rt_set_size_plot(ok, labels=labels), _("cm.fig_rt"))
     if len(preds):
         keys = ["task", "set_size", "target_present"]
         obs = preds.drop_duplicates(["subject", *keys]).groupby(keys, as_index=False)["q50"].mean().assign(source=source)
         mod = preds.groupby(["model", *keys], as_index=False)["pred_q50"].mean()
         mod = mod.rename(columns={"pred_q50": "q50"}).assign(source=lambda d: d["model"].map(LABELS))
+        if labels is not None:
+            labels.update({LABELS[m]: _model(m, lang) for m in LABELS})
         both = pd.concat([obs, mod.drop(columns="model")], ignore_index=True)
-        figs["median_fits.png"] = (rt_set_size_plot(both, value="q50", err=None, ylabel="Median correct RT (ms)"),
-                                   "Median correct RT of the fitted cells, averaged over fits: observers and each "
-                                   "model's predictions.")
+        figs["median_fits.png"] = (rt_set_size_plot(both, value="q50", err=None, ylabel="Median correct RT (ms)", labels=labels),
+                                   _("cm.fig_median"))
     return figs
 
 
-def _slope_lines(slopes):
+def _model(m: str, lang: str) -> str:
+    from psysim.i18n import label
+
+    return LABELS.get(m, m) if lang == "en" else label("source", m, lang)
+
+
+def _task(task: str, lang: str) -> str:
+    from psysim.i18n import label
+
+    return label("task", task, lang)
+
+
+def _slope_lines(slopes, lang="en"):
+    from psysim.i18n import label, t
+
     out = []
     for _i, s in slopes.iterrows():
-        pres = "present" if s["target_present"] else "absent"
-        stat = slope_text(s["slope"], s["ci_low"], s["ci_high"], unit="ms/item")
-        out.append(f"{s['task']}, target {pres}: {stat} ({int(s['n_subjects'])} observer(s), {s['method']})")
+        pres = label("target", bool(s["target_present"]), lang)
+        stat = slope_text(s["slope"], s["ci_low"], s["ci_high"], unit="ms/item" if lang == "en" else "ms/項目")
+        out.append(t("cm.slope_line", lang, task=_task(s["task"], lang), presence=pres, stat=stat, n=int(s["n_subjects"]),
+                     method=label("method", s["method"], lang)))
     return out
 
 
-def _fit_lines(fits, bic):
+def _fit_lines(fits, bic, lang="en"):
+    from psysim.i18n import t
+
     out = []
     if fits.empty:
-        return ["No model could be fitted (see the notes above)."]
+        return [t("cm.no_fits", lang)]
+    sep = ", " if lang == "en" else "，"
     for task, b in bic.groupby("task"):
         models = [m for m in LABELS if m in b.columns]
         if len(models) < 2:
-            out.append(f"{task}: only {', '.join(LABELS[m] for m in models)} fitted; no comparison.")
+            out.append(t("cm.only_one", lang, task=_task(task, lang), models=sep.join(_model(m, lang) for m in models)))
             continue
         wins = b["best"].value_counts()
         decisive = b[b["delta_bic"] > DECISIVE_BIC]["best"].value_counts()
-        parts = [f"{LABELS[m]} {int(wins.get(m, 0))} ({int(decisive.get(m, 0))} with a BIC lead > {DECISIVE_BIC:g})"
-                 for m in models]
-        out.append(f"{task}: lowest BIC in {len(b)} fit(s): " + ", ".join(parts) + ".")
+        parts = [t("cm.bic_part", lang, model=_model(m, lang), wins=int(wins.get(m, 0)), decisive=int(decisive.get(m, 0)),
+                   lead=f"{DECISIVE_BIC:g}") for m in models]
+        out.append(t("cm.bic_line", lang, task=_task(task, lang), n=len(b), parts=sep.join(parts)))
     return out
 
 
+def _trimming(ds: dict, lang: str) -> str:
+    """The trimming window in words, in ``lang`` (older run folders: the English text as recorded)."""
+    from types import SimpleNamespace
+
+    from psysim.i18n import t, trim_text
+
+    if lang == "en":
+        return ds.get("trimming", "?")
+    trim = ds.get("trim")
+    if trim:
+        return trim_text(SimpleNamespace(lower=trim["lower"], upper=trim["upper"], upper_by_task=trim.get("upper_by_task", {})), lang)
+    if ds.get("trimming") == "every correct trial (no trimming)":
+        return t("cm.no_trim", lang)
+    return ds.get("trimming", "?")
+
+
 def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_figure=None) -> Path:
-    """Write the compare-models report of ``run_dir`` to ``out`` (default ``report.html``)."""
+    """Write the compare-models report of ``run_dir`` to ``out`` (default ``report.html``).
+
+    ``lang="ja"``: headings, sentences, table headers, figure labels and captions in Japanese
+    (:data:`psysim.i18n.COMPARE_MODELS`); the lines the fitting plan and the loader wrote into
+    ``notes.csv`` and ``exclusions.csv`` (why a task was pooled, why a parameter is fixed, each
+    exclusion rule's detail) are quoted in English, and the report says so.
+    """
+    from psysim.i18n import check_lang, plot_style, translate_table, translator
+
+    check_lang(lang)
+    _ = translator(lang)
     run_dir = Path(run_dir)
     info = info or {}
     ds = info.get("data_set") or {}
@@ -94,65 +142,69 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     notes = _read(run_dir, "notes.csv")
     observers = _read(run_dir, "observers.csv")
     name = ds.get("name", "data")
+    table = (lambda df: df) if lang == "en" else (lambda df: translate_table(df, lang))
 
-    r = Report(f"Search models fitted to {ds.get('title') or name}", lang=lang)
-    kinds = ", ".join(f"{t} ({k})" for t, k in (ds.get("tasks") or {}).items())
-    r.text(f"Data set {name}: tasks {kinds}. RT statistics use {ds.get('trimming', '?')}. Seed {info.get('seed')}."
-           + (" QUICK RUN: few observers and tiny searches; the fits are not to be trusted." if info.get("quick") is True else ""))
-    r.heading("Exclusions")
+    r = Report(_("cm.title", name=ds.get("title") or name), lang=lang)
+    sep = ", " if lang == "en" else "，"
+    kinds = sep.join(f"{_task(t_, lang)} ({k})" for t_, k in (ds.get("tasks") or {}).items())
+    r.text(_("cm.intro", name=name, kinds=kinds, trim=_trimming(ds, lang), seed=info.get("seed"))
+           + (_("cm.quick") if info.get("quick") is True else ""))
+    r.heading(_("cm.h_exclusions"))
     kept = int(observers["kept"].sum()) if len(observers) else 0
-    r.text(f"{kept} of {len(observers)} observers kept.")
-    r.bullets([f"{e['rule']}: {int(e['trials'])} trial(s), {int(e['observers'])} observer(s); {e['detail']}"
+    r.text(_("cm.kept", kept=kept, n=len(observers)))
+    if lang != "en" and len(exclusions):
+        r.text(_("cm.exclusions_english"))
+    r.bullets([_("cm.exclusion_line", rule=e["rule"], trials=int(e["trials"]), observers=int(e["observers"]), detail=e["detail"])
                for _i, e in exclusions.iterrows()])
-    r.heading("Cells")
+    r.heading(_("cm.h_cells"))
     lines = notes[notes["kind"].isin(["cell-mean"])]["text"].tolist() if len(notes) else []
-    r.text("Every cell of the data is kept in the group means." if not lines else
-           "Cells kept with fewer observers or without a mean RT:")
+    r.text(_("cm.cells_all") if not lines else _("cm.cells_some"))
     if lines:
         r.bullets(lines)
-    r.heading("Search slopes")
-    r.bullets(_slope_lines(slopes) or ["No task has two set sizes with mean RTs: no slopes."])
-    r.table(slopes.drop(columns=["intercept"], errors="ignore"), caption="Search slopes (ms/item) with 95% CIs")
+    r.heading(_("vs.h_slopes"))
+    r.bullets(_slope_lines(slopes, lang) or [_("cm.no_slopes")])
+    r.table(table(slopes.drop(columns=["intercept"], errors="ignore")), caption=_("cm.table_slopes"))
     if len(ratios):
-        r.table(ratios, caption="Absent:present slope ratios")
-    r.heading("Repeated-measures ANOVA")
+        r.table(table(ratios), caption=_("cm.table_ratios"))
+    r.heading(_("cm.h_anova"))
     a_lines = []
+    from psysim.i18n import label
+
     for _i, row in anova.iterrows():
-        a_lines.append(f"{row['task']}, {row['effect']}: {anova_row_text(row)}")
+        a_lines.append(_("vs.anova_line", task=_task(row["task"], lang), effect=label("effect", row["effect"], lang), stat=anova_row_text(row)))
     for _i, n in anova_n.iterrows():
-        a_lines.append(f"{n['task']}: {int(n['complete'])} of {int(n['observers'])} observers have a mean RT in every "
-                       "cell and enter the ANOVA" + ("" if n["complete"] >= 2 else "; too few, no ANOVA"))
+        a_lines.append(_("cm.anova_observers", task=_task(n["task"], lang), complete=int(n["complete"]), n=int(n["observers"]))
+                       + ("" if n["complete"] >= 2 else _("cm.anova_too_few")))
     r.bullets(a_lines)
-    r.heading("Model fits")
+    r.heading(_("cm.h_fits"))
     from psysim.fitting.plan import SETTINGS
 
     mode = 1 if info.get("quick") is True else 0
     used = sorted(set(fits["model"])) if len(fits) else []
-    r.text("Each model is fitted by a multinomial likelihood over correct-RT quantile bins (.1 .3 .5 .7 .9) and error "
-           "counts of every cell (Heathcote et al. 2002); BIC = k ln n - 2 ln L. CGS has an exact likelihood (multi-start "
-           "L-BFGS-B); FIT and Guided Search are fitted by simulation with common random numbers and short differential "
-           "evolution runs, so their BIC is a pessimistic bound on what these models can do, Guided Search's most of all "
-           f"(settings: {'; '.join(f'{m}: {SETTINGS[m][mode]}' for m in used if m in SETTINGS)}).")
-    for kind, title in (("observers", None), ("pooled", None), ("cell", "Cells left out of the fits:"),
-                        ("not-fitted", "Not fitted:"), ("fixed", "Parameters fixed because the data cannot identify them:")):
+    r.text(_("cm.method", settings="; ".join(f"{m}: {SETTINGS[m][mode]}" for m in used if m in SETTINGS)))
+    if lang != "en" and len(notes) and notes["kind"].isin(["observers", "pooled", "cell", "not-fitted", "fixed"]).any():
+        r.text(_("cm.notes_english"))
+    for kind, title in (("observers", None), ("pooled", None), ("cell", "cm.notes_cell"),
+                        ("not-fitted", "cm.notes_not_fitted"), ("fixed", "cm.notes_fixed")):
         lines = notes[notes["kind"] == kind]["text"].tolist() if len(notes) else []
         if lines:
             if title:
-                r.text(title)
+                r.text(_(title))
             r.bullets(lines)
-    r.bullets(_fit_lines(fits, bic))
+    r.bullets(_fit_lines(fits, bic, lang))
     if len(fits):
         warn = fits[fits["warnings"].fillna("").str.len() > 0]
         for _i, w in warn.iterrows():
-            r.note(f"{LABELS.get(w['model'], w['model'])}, {w['task']}, {w['subject']}: {w['warnings']}")
+            r.note(_("cm.warning", model=_model(w["model"], lang), task=_task(w["task"], lang), subject=w["subject"], warning=w["warnings"]))
         show = [c for c in ("model", "task", "subject", "loglik", "bic", "k", "n_obs", "converged") if c in fits.columns]
-        r.table(fits[show], caption="Fits (quantile-bin likelihood)", digits=1)
-        r.table(bic, caption="BIC per fit and the lead of the best model", digits=1)
-    figs = _figures(cells, preds, name)
-    for fname, (fig, caption) in figs.items():
-        if save_figure is not None:
-            save_figure(fig, fname)
-        r.figure(fig, caption)
+        r.table(table(fits[show]), caption=_("cm.table_fits"), digits=1)
+        r.table(table(bic), caption=_("cm.table_bic"), digits=1)
+    with plot_style(lang):
+        figs = _figures(cells, preds, name, lang)
+        for fname, (fig, caption) in figs.items():
+            if save_figure is not None:
+                save_figure(fig, fname)
+            r.figure(fig, caption)
     if ds.get("citation"):
         r.cite(ds["citation"], ds.get("licence", ""))
     from psysim.models import get_model
@@ -160,7 +212,7 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     for m in sorted(set(fits["model"])) if len(fits) else []:
         r.cite(get_model(m).citation)
     r.cite(QUANTILE_CITATION)
-    meta = {"experiment": "compare-models", "seed": info.get("seed"), "quick": info.get("quick"),
-            "options": info.get("options"), "source": ds.get("source_url", "")}
+    meta = {_("meta.experiment"): "compare-models", _("meta.seed"): info.get("seed"), _("meta.quick"): info.get("quick"),
+            _("meta.options"): info.get("options"), _("meta.source"): ds.get("source_url", ""), _("meta.language"): lang}
     out = Path(out) if out is not None else run_dir / "report.html"
     return r.write(out, metadata=meta)
