@@ -156,7 +156,7 @@ HEADER = (f"{'workload (time per item)':<46} {'psysim':>13} {'baseline':>14}  {'
 
 def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_name: str, repeats: int = 7,
             items: int = 1, baseline_items: int | None = None, unit: str = "calls", settle: float = 0.1,
-            max_warmup: int = 10, seed: int = 0, extra: dict | None = None) -> Result:
+            max_warmup: int = 10, seed: int = 0, extra: dict | None = None, threads: int | None = None) -> Result:
     """Time ``psysim`` against ``baseline`` under the protocol.
 
     Parameters
@@ -176,6 +176,8 @@ def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_nam
         is then per item. Default: ``items``.
     seed : int
         Seed of the bootstrap.
+    threads : int, optional
+        The thread count the caller set (torch), when not the protocol's default.
 
     Returns
     -------
@@ -199,7 +201,8 @@ def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_nam
     extra = {**(extra or {}), "baseline_items": nb}
     return Result(workload=workload, psysim=_spread(ta), baseline=_spread(tb), baseline_name=baseline_name,
                   ratio=float(np.median(ratios)), ratio_ci=bootstrap_median_ci(ratios, seed=seed), items=items,
-                  unit=unit, load_before=load0, load_after=load_average(), warmup_calls=warm, extra=extra)
+                  unit=unit, load_before=load0, load_after=load_average(), warmup_calls=warm, extra=extra,
+                  threads=THREADS if threads is None else threads)
 
 
 def print_table(results: list[Result]) -> None:
