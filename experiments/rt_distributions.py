@@ -1,25 +1,26 @@
-"""Experiment `rt-distributions`: FIT, Guided Search 2.0 and Competitive Guided Search fitted to
-whole RT distributions of every observer in Wolfe, Palmer & Horowitz (2010).
+"""Experiment `rt-distributions`: FIT, Guided Search 2.0, Guided Search 6.0 and Competitive Guided
+Search fitted to whole RT distributions of every observer in Wolfe, Palmer & Horowitz (2010).
 
 1. Data: the raw Wolfe et al. (2010) trials (feature, conjunction, spatial configuration; set
    sizes 3-18; 9, 10 and 9 observers), correct RTs trimmed to 200-4000 ms (8000 ms spatial).
 2. Each model is fitted to each observer x task by the quantile-bin multinomial likelihood
    (correct-RT quantiles .1 .3 .5 .7 .9 of present and absent trials at every set size, plus
    error counts; :mod:`psysim.fitting.quantile_fit`): CGS with its exact likelihood, FIT and
-   Guided Search by simulation with common random numbers (Guided Search on generated displays).
+   Guided Search 2.0 and 6.0 by simulation with common random numbers (both Guided Searches on
+   generated displays).
 3. Model comparison by BIC per observer (wins per model).
 4. Generalisation: leave-one-observer-out prediction of quantiles (fit the pooled other
    observers, predict the held-out one) against a noise ceiling (the other observers' average
    quantiles).
-5. Parameter recovery for CGS: simulate an observer-sized data set from the median fitted
-   parameters of each task and refit.
+5. Parameter recovery for CGS and GS6: simulate an observer-sized data set (500 trials per cell)
+   from the median fitted parameters of each task and refit with the same settings.
 
 Outputs: ``fits.csv``, ``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subject.csv``),
 ``bic_by_observer.csv``, ``wins.csv``, ``recovery.csv``, figures (quantile plots, RT CDFs, error
 rates, BIC differences) and ``report.html``.
 
 Run:  psysim run rt-distributions [--quick] [--seed N] [--out DIR]
-      [--set models=cgs,fit,gs] [--set tasks=feature,conjunction,spatial]
+      [--set models=cgs,gs,gs6,fit] [--set tasks=feature,conjunction,spatial]
       [--set workers=N | --set scheduler=tcp://HOST:8786 | --set executor=processes --set workers=N]
   or  python -m psysim.experiments.rt_distributions --quick
 
@@ -59,12 +60,14 @@ from psysim.report import Report
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 
 NAME = "rt-distributions"
-DESCRIPTION = "FIT, Guided Search 2.0 and Competitive Guided Search fitted to every observer's RT distributions (Wolfe et al. 2010)"
+DESCRIPTION = "FIT, Guided Search 2.0 and 6.0 and Competitive Guided Search fitted to every observer's RT distributions (Wolfe et al. 2010)"
 USES_EXECUTOR = True  # its work runs as executor tasks: --set workers/scheduler/shard apply, runs resume
 
 TASKS = ("feature", "conjunction", "spatial")
-MODELS = ("cgs", "gs", "fit")
-LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration"}
+MODELS = ("cgs", "gs", "gs6", "fit")
+LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "gs6": "Guided Search 6.0",
+          "fit": "Feature Integration"}
+RECOVERED = ("cgs", "gs6")  # models whose parameter recovery the run checks
 
 OPTIONS = (
     Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),
@@ -80,6 +83,8 @@ SETTINGS = {
             {"starts": 1, "n_starts": 32, "n_local": 1}),
     "gs": ({"starts": 1, "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
            {"starts": 1, "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
+    "gs6": ({"starts": 1, "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
+            {"starts": 1, "maxiter": 2, "popsize": 2, "n_sim": 100, "polish": False}),
     "fit": ({"starts": 1, "maxiter": 25, "popsize": 5, "n_sim": 600, "polish": False},
             {"starts": 1, "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
 }
@@ -87,6 +92,7 @@ SETTINGS = {
 LOO_SETTINGS = {
     "cgs": ({"starts": 1, "n_starts": 512, "n_local": 8}, SETTINGS["cgs"][1]),
     "gs": ({**SETTINGS["gs"][0], "maxiter": 10}, SETTINGS["gs"][1]),
+    "gs6": ({**SETTINGS["gs6"][0], "maxiter": 10}, SETTINGS["gs6"][1]),
     "fit": SETTINGS["fit"],
 }
 
@@ -110,6 +116,16 @@ def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, setting
         opts["free"] = free
     return FitSpec(key=key, model=model_name, cells=quantile_cells(trials, WOLFE2010_TRIM), starts=settings["starts"],
                    params=dict(params or {}), settings=opts, data=data)
+
+
+def recovery_design(model, task: str, n_per_cell: int, seed):
+    """What a recovery data set is simulated on: a design with ``n_per_cell`` trials per set
+    size x presence at set sizes 3, 6, 12, 18, or generated displays for models that read items."""
+    if model.needs_items:
+        from psysim.displays import make_displays
+
+        return make_displays(task, (3, 6, 12, 18), n_per_cell=n_per_cell, seed=seed)
+    return make_design(task, (3, 6, 12, 18), n_per_cell)
 
 
 def _subjects(trials, task, quick):
@@ -196,24 +212,28 @@ def run(ctx):
     ctx.write_table(loo, "heldout_by_subject.csv")
     ctx.write_table(heldout, "heldout.csv")
 
-    # 4. parameter recovery for CGS from the median fitted parameters of each task
+    # 4. parameter recovery (CGS, GS6) from the median fitted parameters of each task
     rec_rows = []
-    if "cgs" in models:
+    rec_models = [m for m in RECOVERED if m in models]
+    if rec_models:
         with ctx.timer("recovery"):
             rec_specs, truths = [], []
-            for t in tasks:
-                f = fits_df[(fits_df["model"] == "cgs") & (fits_df["task"] == t)]
-                if f.empty:
-                    continue
-                true = get_model("cgs", **{p.name: float(f[p.name].median()) for p in get_model("cgs").parameters})
-                sim = true.simulate(make_design(t, (3, 6, 12, 18), 500), seed=ctx.seed_for("recovery", t))
-                rec_specs.append(fit_spec(f"recovery/cgs/{t}", "cgs", t, sim, SETTINGS["cgs"][mode],
-                                          {"data": "simulated", "task": t}, params=dict(true.params)))
-                truths.append((t, true))
-            for (t, true), res in zip(truths, fit_many(rec_specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="recovery")):
+            for m in rec_models:
+                for t in tasks:
+                    f = fits_df[(fits_df["model"] == m) & (fits_df["task"] == t)]
+                    if f.empty:
+                        continue
+                    true = get_model(m, **{p.name: float(f[p.name].median()) for p in get_model(m).parameters})
+                    sim = true.simulate(recovery_design(true, t, 100 if ctx.quick else 500, ctx.seed_for("recovery", m, t, "design")),
+                                        seed=ctx.seed_for("recovery", t) if m == "cgs" else ctx.seed_for("recovery", m, t))
+                    rec_specs.append(fit_spec(f"recovery/{m}/{t}", m, t, sim, SETTINGS[m][mode],
+                                              {"data": "simulated", "task": t}, params=dict(true.params)))
+                    truths.append((m, t, true))
+            for (m, t, true), res in zip(truths, fit_many(rec_specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="recovery")):
                 for n in res.free:
-                    rec_rows.append({"task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
-                                     "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])})
+                    rec_rows.append({"model": m, "task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
+                                     "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])
+                                     if true.params[n] != 0 else np.nan})
     recovery = pd.DataFrame(rec_rows)
     ctx.write_table(recovery, "recovery.csv")
 
@@ -250,7 +270,7 @@ def _figures(trials, preds_df, fits_df, models, tasks=TASKS):
     import matplotlib.pyplot as plt
 
     g = _group(preds_df)
-    colours = {"cgs": "tab:blue", "gs": "tab:orange", "fit": "tab:green"}
+    colours = {"cgs": "tab:blue", "gs": "tab:orange", "gs6": "tab:red", "fit": "tab:green"}
     figs = {}
     fig, axes = plt.subplots(len(tasks), 2, figsize=(10, 3.2 * len(tasks)), sharex=True, squeeze=False)
     for i, task in enumerate(tasks):
@@ -326,7 +346,7 @@ def _figures(trials, preds_df, fits_df, models, tasks=TASKS):
 
 
 def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Report:
-    r = Report("Whole RT distributions: FIT, Guided Search 2.0 and Competitive Guided Search")
+    r = Report("Whole RT distributions: FIT, Guided Search 2.0 and 6.0, and Competitive Guided Search")
     n_obs = fits_df.groupby("task")["subject"].nunique().to_dict()
     r.text(
         "Each model was fitted separately to each observer and task of Wolfe, Palmer & Horowitz (2010) "
@@ -334,7 +354,7 @@ def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Rep
         "correct-RT quantile bins (.1 .3 .5 .7 .9) and error counts of every set size x presence cell. "
         f"Correct RTs are trimmed to {WOLFE2010_TRIM.describe()}. CGS is fitted with its exact likelihood (closed-form "
         "ex-Wald CDFs) by multi-start L-BFGS-B in log coordinates from independent starts; FIT and "
-        "Guided Search are fitted by simulation with common random numbers and differential evolution, with smaller searches "
+        "Guided Search 2.0 and 6.0 are fitted by simulation with common random numbers and differential evolution, with smaller searches "
         f"(settings: {', '.join(f'{m}: {SETTINGS[m][1 if ctx.quick else 0]}' for m in models)}). Every start has its "
         f"own seed, derived from the run's seed ({ctx.seed}) and the name of the fit."
         + (" QUICK RUN: only the first 2 observers per task and tiny searches; the numbers are not to be trusted." if ctx.quick else "")
@@ -362,9 +382,11 @@ def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Rep
         "rate cannot change with set size, and misses come only from quitting, so they must grow with set size. "
         "FIT has no guidance: conjunction search must be a serial random-order search (steep slopes, absent "
         "twice present) and feature search must be flat; its RT shape comes from Gamma timing assumptions, not from "
-        "the theory. Guided Search 2.0 is fitted by simulation with small searches and a common-random-numbers "
-        "objective that is a step function of its parameters, so its fits are the least converged of the three "
-        "and its BIC is a pessimistic bound on what the model can do.")
+        "the theory. Guided Search 2.0 and 6.0 are fitted by simulation with small searches and a common-random-numbers "
+        "objective that is a step function of their parameters, so their fits are the least converged and their "
+        "BIC is a pessimistic bound on what the models can do. GS6 is fitted with the clock (50 ms), the diffuser's "
+        "capacity (4), the bounds, the activation threshold, the quitting signal's variability and its rise after "
+        "a miss fixed (GuidedSearch6.fit_fixed says why); its 10 free parameters cost it 10 ln n in BIC.")
     conv = fits_df.groupby("model")["converged"].agg(["sum", "size"])
     r.text("Convergence: " + ", ".join(f"{LABELS[m]} {int(c['sum'])}/{int(c['size'])} fits with seeds agreeing within 1 log-likelihood unit"
                                       for m, c in conv.iterrows()) + ". Single-seed fits count as converged by definition.")
@@ -372,9 +394,16 @@ def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Rep
     r.text("Fits with a parameter at a search bound or other warnings: " + ", ".join(f"{LABELS[m]} {int(n)}" for m, n in nwarn.items())
            + " (see the warnings column of fits.csv).")
     if not recovery.empty:
-        r.heading("CGS parameter recovery")
-        r.text("500 simulated trials per cell from the median fitted parameters of each task, refitted with the same settings.")
-        r.table(recovery, caption="True and recovered CGS parameters", digits=3)
+        r.heading("Parameter recovery")
+        n_cell = 100 if ctx.quick else 500
+        r.text(f"{n_cell} simulated trials per cell from the median fitted parameters of each task (GS6 on generated "
+               "displays), refitted with the same settings as the observers. "
+               + "; ".join(f"{LABELS[m]}: median |relative error| {g['rel_error'].abs().median():.2f}, "
+                           f"{int((g['rel_error'].abs() <= 0.25).sum())} of {len(g)} estimates within 25 % of the truth"
+                           for m, g in recovery.groupby("model", sort=False))
+               + ". One simulated data set per task: this shows whether the fit can find the generating parameters "
+               "at an observer's data size, not their sampling distribution.")
+        r.table(recovery, caption="True and recovered parameters", digits=3)
     r.heading("Fitted parameters")
     r.table(fits_df.groupby(["model", "task"]).median(numeric_only=True).reset_index(), caption="Median over observers", digits=3)
     return r
