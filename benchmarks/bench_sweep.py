@@ -3,21 +3,23 @@
 Target (issue 8): on a 2-core machine, the 2,000-point sweep runs at least 1.7x faster on 2 Dask
 workers than on 1.
 
-What is measured (all in one run, on the same machine):
+What is measured (all in one run, on the same machine, under the benchmark protocol: warm-up,
+interleaved rounds, ratio with an interval, load recorded):
 
-1. ``serial``: the sweep in this process (no Dask) -- the baseline of the overhead;
-2. ``dask-1`` and ``dask-2``: the same sweep, same seed, on a ``LocalCluster`` of 1 and of 2
-   single-threaded worker processes, with checkpoints written (as ``psysim sweep`` does), after
-   a warm-up that imports psysim in every worker; the outputs are checked to be byte-identical
-   to the serial one;
-3. per-task scheduling overhead: (a) no-op tasks on ``dask-1`` one per message (round trip of
-   one task through client, scheduler and worker: time / tasks), and (b) the sweep's own
-   ``(dask-1 - serial) / points``.
+1. ``2 workers vs 1``: the same sweep, same seed, on a ``LocalCluster`` of 2 and of 1
+   single-threaded worker processes (both clusters started before timing, each warmed up so
+   psysim is imported in every worker), with checkpoints written as ``psysim sweep`` does;
+   the rounds alternate between the two, so a busy machine slows both alike. The outputs are
+   checked to be byte-identical to the in-process sweep first.
+2. ``1 worker vs in-process``: the same sweep on the 1-worker cluster against the sweep in this
+   process (no Dask): the ratio below 1 is Dask's overhead.
+3. per-task scheduling overhead: no-op tasks on the 1-worker cluster, one per message (round
+   trip of one task through client, scheduler and worker: time / tasks).
 
 Run::
 
-    python benchmarks/bench_sweep.py              # 2,000 points (about 2 minutes on 2 cores)
-    python benchmarks/bench_sweep.py --points 200 # quick look
+    python benchmarks/bench_sweep.py              # 2,000 points, 3 rounds (several minutes)
+    python benchmarks/bench_sweep.py --quick      # 200 points (run_all)
 
 Wall-clock timings; a busy machine slows the 2-worker run most (it needs both cores), so run it
 on an otherwise idle machine (``taskset -c 0,1`` emulates a 2-core machine on a larger one).
@@ -25,13 +27,16 @@ on an otherwise idle machine (``taskset -c 0,1`` emulates a 2-core machine on a 
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import protocol  # noqa: E402,I001  (first: fixes the thread counts before numpy loads)
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 GRID = ROOT / "stimuli" / "grids" / "bench_fit_2000.toml"
@@ -77,21 +82,17 @@ def timed_sweep(grid, executor, seed, chunk_size=None, checkpoint=True):
     return clock, table.to_csv(index=False) + cells.to_csv(index=False), res
 
 
-def load_note() -> str:
-    try:
-        la = os.getloadavg()[0]
-    except OSError:
-        return ""
-    return f"load average {la:.1f}"
-
-
-def main(argv=None) -> int:
+def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=2000, help="grid points to run (first N of the 2,000)")
+    ap.add_argument("--repeats", type=int, default=3, help="interleaved rounds")
+    ap.add_argument("--quick", action="store_true", help="200 points")
     ap.add_argument("--noop-tasks", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.points, args.noop_tasks = min(args.points, 200), min(args.noop_tasks, 500)
 
     from dataclasses import replace
 
@@ -108,49 +109,37 @@ def main(argv=None) -> int:
     n = grid.n_points
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"sweep of {n} grid points (FIT, conjunction, {grid.n_per_cell} trials per cell); {cpus} CPUs available")
-
-    print(load_note())
-    c_serial, ref, _ = timed_sweep(grid, None, args.seed)
-    t_serial = c_serial.wall
-    print(f"serial (this process)    wall {t_serial:7.2f} s  {1000 * t_serial / n:6.2f} ms/point   "
-          f"CPU {1000 * c_serial.client / n:5.2f} ms/point")
-    out = {"points": n, "cpus": cpus, "serial_s": t_serial, "serial_cpu_ms_per_point": 1000 * c_serial.client / n}
-    for w in (1, 2):
-        with DaskExecutor(workers=w) as ex:
-            timed_sweep(replace(grid, params={k: v[:2] for k, v in grid.params.items()}), ex, args.seed)  # warm-up
-            if w == 1:
-                with Clock() as c:
-                    map_tasks(noop, {f"t{i}": i for i in range(args.noop_tasks)}, executor=ex, chunk_size=1, progress=False)
-                out["noop_wall_ms_per_task"] = 1000 * c.wall / args.noop_tasks
-                out["noop_client_cpu_ms_per_task"] = 1000 * c.client / args.noop_tasks
-                out["noop_worker_cpu_ms_per_task"] = 1000 * c.workers / args.noop_tasks
-                c1, txt1c, _ = timed_sweep(grid, ex, args.seed, chunk_size=1)
-                assert txt1c == ref, "dask-1 (chunk 1) output differs from serial"
-                out["dask1_chunk1_s"] = c1.wall
-            c, txt, res = timed_sweep(grid, ex, args.seed)
-            assert txt == ref, f"dask-{w} output differs from serial"
-            out[f"dask{w}_s"] = c.wall
-            out[f"dask{w}_client_cpu_ms_per_point"] = 1000 * c.client / n
-            out[f"dask{w}_worker_cpu_ms_per_point"] = 1000 * c.workers / n
-            out[f"dask{w}_chunk_size"] = res.chunk_size
-            print(f"dask, {w} worker(s)      wall {c.wall:7.2f} s  {1000 * c.wall / n:6.2f} ms/point   "
-                  f"CPU {1000 * c.workers / n:5.2f} ms/point in workers + {1000 * c.client / n:4.2f} in client/scheduler   "
-                  f"({res.chunk_size} points per task; byte-identical to serial)")
-    speedup = out["dask1_s"] / out["dask2_s"]
-    out["speedup_2_vs_1"] = speedup
-    out["sweep_overhead_ms_per_point_chunk1"] = 1000 * (out["dask1_chunk1_s"] - t_serial) / n
-    out["sweep_overhead_ms_per_point_auto"] = 1000 * (out["dask1_s"] - t_serial) / n
-    out["load_after"] = load_note()
-    print(f"speed-up 2 workers vs 1  {speedup:7.2f} x   (target >= 1.7 on an otherwise idle 2-core machine)")
-    print(f"per-task scheduling overhead (one no-op task per message, dask-1): wall {out['noop_wall_ms_per_task']:.2f} ms, "
-          f"CPU {out['noop_client_cpu_ms_per_task']:.2f} ms client/scheduler + {out['noop_worker_cpu_ms_per_task']:.2f} ms worker")
-    print(f"sweep wall overhead vs serial (dask-1): {out['sweep_overhead_ms_per_point_chunk1']:.2f} ms/point with one point "
-          f"per task, {out['sweep_overhead_ms_per_point_auto']:.2f} ms/point with automatic chunks")
-    print(load_note())
-    if args.json:
-        args.json.write_text(json.dumps(out, indent=1) + "\n")
-    return 0 if speedup >= 1.7 else 1
+    record = {"points": n, "cpus": cpus, "target": ">= 1.7x at 2 workers on an idle 2-core machine"}
+    _, ref, _ = timed_sweep(grid, None, args.seed)
+    small = replace(grid, params={k: v[:2] for k, v in grid.params.items()})
+    with DaskExecutor(workers=1) as ex1, DaskExecutor(workers=2) as ex2:
+        for w, ex in ((1, ex1), (2, ex2)):
+            timed_sweep(small, ex, args.seed)  # psysim imported in every worker
+            _, txt, res = timed_sweep(grid, ex, args.seed)
+            assert txt == ref, f"dask-{w} output differs from the in-process sweep"
+            record[f"dask{w}_chunk_size"] = res.chunk_size
+        with Clock() as c:
+            map_tasks(noop, {f"t{i}": i for i in range(args.noop_tasks)}, executor=ex1, chunk_size=1, progress=False)
+        record["noop_wall_ms_per_task"] = 1000 * c.wall / args.noop_tasks
+        record["noop_client_cpu_ms_per_task"] = 1000 * c.client / args.noop_tasks
+        common = dict(items=n, unit="points", repeats=args.repeats, max_warmup=2)
+        results = [
+            protocol.compare(f"sweep {n} points, 2 Dask workers vs 1", lambda: timed_sweep(grid, ex2, args.seed),
+                             lambda: timed_sweep(grid, ex1, args.seed), baseline_name="1 Dask worker", **common),
+            protocol.compare(f"sweep {n} points, 1 Dask worker vs in-process", lambda: timed_sweep(grid, ex1, args.seed),
+                             lambda: timed_sweep(grid, None, args.seed), baseline_name="in-process (no Dask)",
+                             **common),
+        ]
+    doc = protocol.finish(results, args.json, **record)
+    r = results[0]
+    idle = r.load_before < 0.5 and r.load_after < 1.5
+    print(f"speed-up 2 workers vs 1: x{r.ratio:.2f} [{r.ratio_ci[0]:.2f}, {r.ratio_ci[1]:.2f}] (target >= 1.7 on an "
+          f"otherwise idle 2-core machine; {'the machine was idle' if idle else 'the machine was NOT idle'}: "
+          f"load {r.load_before:.1f} -> {r.load_after:.1f})")
+    print(f"per-task scheduling overhead (one no-op task per message, 1 worker): wall "
+          f"{record['noop_wall_ms_per_task']:.2f} ms, CPU {record['noop_client_cpu_ms_per_task']:.2f} ms client/scheduler")
+    return doc
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
