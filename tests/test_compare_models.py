@@ -103,7 +103,8 @@ def test_compare_models_on_a_foreign_file_end_to_end(tmp_path, wolfe_trials, cap
     for english in ("Exclusions", "Search slopes", "Model fits", "Repeated-measures ANOVA", "observers kept", "lowest BIC"):
         assert english not in ja, english
     assert "RT が 200〜4000 ms の正反応試行" in ja and "英語で記した文をそのまま示す" in ja
-    assert "t_no fixed at 420 (no target-absent trials" in ja
+    assert "t_no を 420 に固定（標的なし試行がない：「なし」反応の残余時間は" in ja and "t_no fixed at" not in ja
+    assert "p_guess を 0.015 に固定（標的なし試行がない：" in ja
     assert (out / "report.html").read_text() == html  # the English report is left as it was
 
 

@@ -196,3 +196,28 @@ def test_report_bad_input_one_line_exit_2(argv, msg, tmp_path, monkeypatch, caps
     err = capsys.readouterr().err.strip()
     assert msg in err and len(err.splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_identifiability_reason_has_a_japanese_line():
+    """Each rule of psysim.fitting.identify has a catalogue entry whose English is the rule's own
+    sentence, and a reason identify() words is translated back and forth (compare-models --lang ja)."""
+    from psysim.fitting.identify import RULES, DataFeatures, identify
+    from psysim.models import get_model
+    from psysim.report.compare import fixed_reason
+
+    for model, rules in RULES.items():
+        for rule in rules:
+            assert i18n.t(f"rule.{model}.{rule.param}", "en") == rule.reason, (model, rule.param)
+    bare = DataFeatures(present=True, absent=False, n_set_sizes=1, errors=False, distributions=True, popout=False)
+    for need in ("absent", "present", "errors", "distributions", "popout", "serial", "displays"):
+        assert i18n.t(f"lacks.{need}", "en") == bare.lacks(need)
+    seen = 0
+    for model in ("fit", "cgs", "gs"):
+        ident = identify(get_model(model), bare)
+        for param, reason in ident.reasons.items():
+            ja = fixed_reason(model, param, reason, "ja")
+            assert ja is not None and fixed_reason(model, param, reason, "en") == reason, (model, param, reason)
+            assert not any(c.isascii() and c.isalpha() for c in ja.replace("RT", "").replace("SD", "")), ja
+            seen += 1
+    assert seen >= 8
+    assert fixed_reason("cgs", "t_no", "some other reason", "ja") is None

@@ -104,6 +104,51 @@ def _fit_lines(fits, bic, lang="en"):
     return out
 
 
+def fixed_reason(model: str, param: str, reason: str, lang: str) -> str | None:
+    """A fixed parameter's reason (as :func:`psysim.fitting.identify.identify` words it) in ``lang``;
+    None when it is not one of the rules' own sentences (then the English line is shown)."""
+    import re
+
+    from psysim.fitting.identify import RULES
+    from psysim.i18n import has, t
+
+    if reason == t("rule.held_fixed", "en"):
+        return t("rule.held_fixed", lang)
+    rule = next((r for r in RULES.get(model, ()) if r.param == param), None)
+    key = f"rule.{model}.{param}"
+    if rule is None or not has(key) or not reason.endswith(": " + rule.reason):
+        return None
+    parts = []
+    for lack in reason[: -len(rule.reason) - 2].split(", "):
+        m = re.fullmatch(r"(\d+) set size", lack)
+        need = "set_sizes" if m else next((n for n in rule.needs if has(f"lacks.{n}") and t(f"lacks.{n}", "en") == lack), None)
+        if need is None:
+            return None
+        parts.append(t("lacks.set_sizes", lang, n=m.group(1)) if m else t(f"lacks.{need}", lang))
+    sep = ", " if lang == "en" else "，"
+    return f"{sep.join(parts)}: {t(key, lang)}" if lang == "en" else f"{sep.join(parts)}：{t(key, lang)}"
+
+
+def _fixed_lines(fixed: pd.DataFrame, notes: pd.DataFrame, lang: str) -> list[str]:
+    """The fixed-parameter lines: the plan's notes in English; in another language one line per
+    model, task, parameter and reason from ``fixed.csv`` (a reason without a translation keeps
+    the plan's English line)."""
+    english = notes[notes["kind"] == "fixed"]["text"].tolist() if len(notes) else []
+    if lang == "en" or fixed is None or not len(fixed):
+        return english
+    from psysim.i18n import t
+
+    out = []
+    for _i, f in fixed.drop_duplicates(["model", "task", "param", "value", "reason"]).iterrows():
+        why = fixed_reason(f["model"], f["param"], str(f["reason"]), lang)
+        if why is None:
+            out.append(f"{f['task']}: {f['model']}: {f['param']} fixed at {float(f['value']):g} ({f['reason']})")
+        else:
+            out.append(t("cm.fixed_line", lang, task=_task(f["task"], lang), model=_model(f["model"], lang), param=f["param"],
+                         value=f"{float(f['value']):g}", why=why))
+    return out
+
+
 def _trimming(ds: dict, lang: str) -> str:
     """The trimming window in words, in ``lang`` (older run folders: the English text as recorded)."""
     from types import SimpleNamespace
@@ -182,11 +227,14 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     mode = 1 if info.get("quick") is True else 0
     used = sorted(set(fits["model"])) if len(fits) else []
     r.text(_("cm.method", settings="; ".join(f"{m}: {SETTINGS[m][mode]}" for m in used if m in SETTINGS)))
-    if lang != "en" and len(notes) and notes["kind"].isin(["observers", "pooled", "cell", "not-fitted", "fixed"]).any():
+    if lang != "en" and len(notes) and notes["kind"].isin(["observers", "pooled", "cell", "not-fitted"]).any():
         r.text(_("cm.notes_english"))
+    fixed = _read(run_dir, "fixed.csv") if (run_dir / "fixed.csv").is_file() else None
     for kind, title in (("observers", None), ("pooled", None), ("cell", "cm.notes_cell"),
                         ("not-fitted", "cm.notes_not_fitted"), ("fixed", "cm.notes_fixed")):
         lines = notes[notes["kind"] == kind]["text"].tolist() if len(notes) else []
+        if kind == "fixed":
+            lines = _fixed_lines(fixed, notes, lang)
         if lines:
             if title:
                 r.text(_(title))
