@@ -33,6 +33,7 @@ SCRIPTS = {
     "gs6": ("bench_gs6.py", [], "--out"),
     "cam": ("bench_cam.py", [], "--json"),
     "saliency": ("bench_saliency.py", [], "--json"),
+    "saliency_metrics": ("bench_saliency_metrics.py", [], "--json"),
     "sweep": ("bench_sweep.py", [], "--json"),
     "ssl": ("bench_ssl.py", [], "--json"),
 }

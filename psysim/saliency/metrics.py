@@ -26,6 +26,8 @@ compared like with like:
   N. We follow MIT (``ddof=1``).
 * KL and information gain: MIT regularises with MATLAB ``eps`` (2.2e-16); pysaliency works with
   log densities and reports information gain in bits per fixation relative to a baseline model.
+* SIM: MIT (and psysim) scale each map to [0, 1], subtracting its minimum, before making it a
+  density; pysaliency subtracts the minimum only when it is negative.
 * shuffled AUC: MIT draws 100 random splits of other images' fixations; pysaliency uses all of
   them at once.
 """
