@@ -314,7 +314,8 @@ def psysim_html(path) -> bool:
     """Whether ``path`` is an HTML report psysim wrote.
 
     True when its head carries :data:`HTML_GENERATOR`, or when it is ``report.html`` /
-    ``report.LANG.html`` in a folder psysim wrote (reports written before the tag existed).
+    ``report.LANG.html`` in a folder psysim wrote (reports written before the tag existed) and
+    the folder's marker lists it, where the marker lists its files.
     """
     path = Path(path)
     try:
@@ -324,4 +325,8 @@ def psysim_html(path) -> bool:
         return False
     if HTML_GENERATOR.encode() in head:
         return True
-    return _is_report_name(path.name) and read_marker(path.parent) is not None and head.lstrip().startswith(b"<!DOCTYPE html>")
+    meta = read_marker(path.parent) if _is_report_name(path.name) else None
+    if meta is None or not head.lstrip().startswith(b"<!DOCTYPE html>"):
+        return False
+    files = meta.get("files")
+    return not isinstance(files, list) or path.name in files

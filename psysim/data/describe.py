@@ -305,7 +305,7 @@ def read_description(path, data_root=None) -> Description:
 
     rt = cfg.get("rt", {})
     unit = rt.get("unit", "ms")
-    if unit not in RT_UNITS:
+    if not isinstance(unit, str) or unit not in RT_UNITS:
         raise _err(path, "[rt] unit", f"expected one of {', '.join(RT_UNITS)}, got {unit!r}")
     policies = {}
     for k in ("missing", "zero"):
@@ -338,7 +338,7 @@ def read_description(path, data_root=None) -> Description:
             raise _err(path, f"[tasks.{tname}]", f"expected a table with kind = ..., got {t!r}")
         _check_keys(path, f"tasks.{tname}", t, TASK_KEYS)
         kind = t.get("kind")
-        if kind not in TASK_KINDS:
+        if not isinstance(kind, str) or kind not in TASK_KINDS:
             raise _err(path, f"[tasks.{tname}] kind", f"unknown task kind {kind!r}; expected one of {', '.join(TASK_KINDS)}")
         tasks[tname] = TaskDefinition(tname, kind, _str(path, f"[tasks.{tname}] description", t.get("description", ""), True))
     for t in trim_by_task:

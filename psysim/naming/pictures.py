@@ -238,7 +238,7 @@ def load_image_array(path, size: int, where: str = "", crop: bool = False, pad: 
     white (centred), resized with a Lanczos filter."""
     from PIL import Image, UnidentifiedImageError
 
-    from psysim.images import open_image
+    from psysim.images import DECODE_ERRORS, open_image
 
     try:
         with open_image(path, what="a picture", min_side=1, where=f"{where}{path}") as im:  # size checked before decoding
@@ -248,7 +248,7 @@ def load_image_array(path, size: int, where: str = "", crop: bool = False, pad: 
         raise
     except FileNotFoundError:
         raise DataError(f"{where}image file {path} not found") from None
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
+    except (UnidentifiedImageError, *DECODE_ERRORS) as exc:
         raise DataError(f"{where}{path} is not a readable image ({type(exc).__name__})") from None
     flat = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba).convert("RGB")
     square = Image.fromarray(square_on_white(np.asarray(flat, dtype=np.uint8), crop=crop, pad=pad))

@@ -15,7 +15,7 @@ import torch
 
 from psysim.displays import DisplaySet, make_displays, render
 from psysim.errors import PsysimError
-from psysim.images import open_image
+from psysim.images import DECODE_ERRORS, first_line, open_image
 
 CLASSES = ("absent", "present")
 """Class names of the target-present / absent decision, in label order."""
@@ -121,6 +121,6 @@ def load_image(path, size=None) -> torch.Tensor:
         raise
     except FileNotFoundError:
         raise PsysimError(f"{path}: image file not found") from None
-    except (UnidentifiedImageError, OSError) as exc:
-        raise PsysimError(f"{path}: not a readable image ({exc})") from None
+    except (UnidentifiedImageError, *DECODE_ERRORS) as exc:
+        raise PsysimError(f"{path}: not a readable image ({first_line(exc)})") from None
     return torch.from_numpy(arr.transpose(2, 0, 1).copy())[None].float() / 255.0

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from psysim.errors import PsysimError
-from psysim.images import MAX_PIXELS, MIN_SIDE, check_size, open_image
+from psysim.images import DECODE_ERRORS, MAX_PIXELS, MIN_SIDE, check_size, open_image
 
 __all__ = ["MAX_PIXELS", "MIN_SIDE", "as_rgb", "load_image"]
 
@@ -151,8 +151,8 @@ def load_image(path, dtype=np.float32) -> np.ndarray:
         raise
     except UnidentifiedImageError:
         raise PsysimError(f"{path}: not an image file Pillow can read") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    except DECODE_ERRORS as exc:
+        msg = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise PsysimError(f"{path}: corrupt or truncated image ({msg})") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = old
