@@ -32,6 +32,7 @@ other work. ``--set workers=N`` divides the fits.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -107,8 +108,9 @@ def run(ctx):
     fits = fits_table(planned, results)
     preds = predictions_table(planned, results)
     bic = bic_table(fits)
-    notes_df = pd.DataFrame([n.__dict__ for n in notes], columns=["kind", "task", "text", "model"])
-    cell_lines = pd.DataFrame({"kind": "cell-mean", "task": "", "text": cell_notes(cells), "model": ""})
+    notes_df = pd.DataFrame([{**n.__dict__, "fields": json.dumps(n.fields, sort_keys=True) if n.fields else ""} for n in notes],
+                            columns=["kind", "task", "text", "model", "key", "fields"])
+    cell_lines = pd.DataFrame({"kind": "cell-mean", "task": "", "text": cell_notes(cells), "model": "", "key": "", "fields": ""})
     notes_df = pd.concat([notes_df, cell_lines], ignore_index=True)
     fixed = pd.DataFrame([{"model": p.model, "task": p.task, "subject": p.subject, "param": k, "value": v,
                            "reason": p.reasons.get(k, "")} for p in planned for k, v in p.fixed.items()],

@@ -106,6 +106,26 @@ def _described(tmp_path, trials, kinds):
     return load_described(tmp_path / "t.toml")
 
 
+def _check_translations(notes, expect_keys=()):
+    """Every plan note with a key renders back to its own English line and has a Japanese one
+    (compare-models --lang ja)."""
+    import json
+
+    from psysim.report.compare import note_text
+
+    keys = set()
+    for n in notes:
+        if not n.key:
+            continue
+        row = {"kind": n.kind, "task": n.task, "text": n.text, "model": n.model, "key": n.key,
+               "fields": json.dumps(n.fields) if n.fields else ""}
+        assert note_text(row, "en") == n.text, n.text
+        ja = note_text(row, "ja")
+        assert ja is not None and not ja.isascii(), (n.text, ja)
+        keys.add(n.key)
+    assert set(expect_keys) <= keys, keys
+
+
 def test_plan_follows_the_task_kind_not_its_name(tmp_path, seed):
     from psysim.fitting.plan import plan_fits
 
@@ -130,12 +150,14 @@ def test_plan_follows_the_task_kind_not_its_name(tmp_path, seed):
     assert "per_item" in red.fixed and "pop-out" in red.reasons["per_item"]
     assert all(p.subject in ("1", "2") for p in planned)  # 30 trials per cell: per observer
     assert [n.text for n in notes if n.kind == "observers" and n.task == "redbar"] == ["redbar: per observer (2 fit(s) per model)"]
+    _check_translations(notes, ("observers", "not_fitted"))
     # observers left out of per-observer fits (max_observers) are said, not silently dropped
     planned, notes = plan_fits(data, ["cgs"], quick=True, min_correct=5, tasks=["redbar"], max_observers=1)
     assert [p.subject for p in planned] == ["1"]
     assert [n.text for n in notes if n.kind == "observers"] == [
         "redbar: per observer (1 fit(s) per model; 1 of 2 observers fitted (at most 1 per task, the first by id), "
         "the others are in the statistics but not in the fits)"]
+    _check_translations(notes, ("observers_some",))
 
 
 def test_plan_pools_and_leaves_out_cells_too_small_for_quantile_bins(tmp_path, seed):
@@ -151,6 +173,7 @@ def test_plan_pools_and_leaves_out_cells_too_small_for_quantile_bins(tmp_path, s
     assert not ((cells["set_size"] == 16) & ~cells["target_present"]).any()
     assert any(n.kind == "cell" and "set size 16, target absent: left out of the fits" in n.text for n in notes)
     assert any(n.kind == "pooled" for n in notes)
+    _check_translations(notes, ("pooled", "cell"))
 
 
 def test_a_cell_some_observers_never_saw_is_kept_and_said(seed):

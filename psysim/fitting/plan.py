@@ -22,7 +22,7 @@ FIT as a non-pop-out task and not by Guided Search.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -49,12 +49,16 @@ likelihood, FIT and Guided Search by differential evolution on simulated likelih
 @dataclass(frozen=True)
 class Note:
     """One line of the plan for the report: ``kind`` is ``pooled``, ``cell``, ``fixed``,
-    ``not-fitted`` or ``observers``."""
+    ``not-fitted`` or ``observers``; ``text`` is the English line, ``key`` and ``fields`` the
+    same content for other report languages (``plan.<key>`` in :mod:`psysim.i18n`; empty: the
+    line exists in English only)."""
 
     kind: str
     task: str
     text: str
     model: str = ""
+    key: str = ""
+    fields: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -101,15 +105,20 @@ def _groups(trials, trim, task, min_correct, notes):
     if (grid >= min_correct).all():
         return [(s, trials[trials["subject"] == s]) for s in subjects], "per observer"
     worst = grid.idxmin()
+    fields = {"subject": str(worst[0]), "n": int(grid.min()), "set_size": int(worst[1]), "target_present": bool(worst[2]),
+              "min_correct": int(min_correct), "n_fewer": int((grid < min_correct).sum()), "n_cells": len(grid)}
     notes.append(Note("pooled", task, f"{task}: observers pooled into one fit: observer {worst[0]} has "
                       f"{int(grid.min())} correct RT(s) in the trimming window at "
                       f"{_cell({'set_size': worst[1], 'target_present': worst[2]})} (a per-observer fit needs "
-                      f"{min_correct} in every cell; {int((grid < min_correct).sum())} of {len(grid)} observer cells have fewer)"))
+                      f"{min_correct} in every cell; {int((grid < min_correct).sum())} of {len(grid)} observer cells have fewer)",
+                      key="pooled", fields=fields))
     pooled = counts.groupby(["set_size", "target_present"])["n_rt"].sum().reset_index()
     small = pooled[pooled["n_rt"] < MIN_BIN_RTS]
     for _i, c in small.iterrows():
         notes.append(Note("cell", task, f"{task}, {_cell(c)}: left out of the fits: {int(c['n_rt'])} correct RT(s) "
-                          f"in the trimming window over all observers, fewer than the {MIN_BIN_RTS} quantile bins"))
+                          f"in the trimming window over all observers, fewer than the {MIN_BIN_RTS} quantile bins",
+                          key="cell", fields={"set_size": int(c["set_size"]), "target_present": bool(c["target_present"]),
+                                              "n": int(c["n_rt"]), "bins": MIN_BIN_RTS}))
     if len(small):
         drop = set(map(tuple, small[["set_size", "target_present"]].to_numpy()))
         trials = trials[[(n, p) not in drop for n, p in zip(trials["set_size"], trials["target_present"])]]
@@ -149,7 +158,7 @@ def plan_fits(data, models, quick: bool = False, min_correct: int = 20, tasks=No
             continue
         tt = trials[trials["task"] == task]
         if tt.empty:
-            notes.append(Note("not-fitted", task, f"{task}: no trials in the data"))
+            notes.append(Note("not-fitted", task, f"{task}: no trials in the data", key="no_trials"))
             continue
         groups, mode = _groups(tt, trim, task, min_correct, notes)
         n_all, left_out = len(groups), []
@@ -162,7 +171,10 @@ def plan_fits(data, models, quick: bool = False, min_correct: int = 20, tasks=No
                 left_out.append(f"at most {max_observers} per task, the first by id")
         fitted = (f"; {len(groups)} of {n_all} observers fitted ({', '.join(left_out)}), the others are in the "
                   "statistics but not in the fits" if len(groups) < n_all else "")
-        notes.append(Note("observers", task, f"{task}: {mode} ({len(groups)} fit(s) per model{fitted})"))
+        notes.append(Note("observers", task, f"{task}: {mode} ({len(groups)} fit(s) per model{fitted})",
+                          key="observers_some" if fitted else "observers",
+                          fields={"pooled": mode == "pooled", "n_fits": len(groups), "n_all": n_all,
+                                  "max_observers": int(max_observers or 0), "by_name": subjects is not None}))
         for m in models:
             model = get_model(m)
             mt = model_task(definition, m)
@@ -174,11 +186,13 @@ def plan_fits(data, models, quick: bool = False, min_correct: int = 20, tasks=No
                 n_values = len(cells) * len(BIN_COLUMNS)
                 if ident.fittable and n_values < len(ident.free):
                     ident_ok, why = False, f"{n_values} observed values for {len(ident.free)} free parameters"
+                    key, fields = "too_few_values", {"n_values": n_values, "n_free": len(ident.free)}
                 else:
                     ident_ok, why = ident.fittable, ident.why_not
+                    key, fields = "not_fitted", {"why": why}
                 if not ident_ok:
                     if why not in said:
-                        notes.append(Note("not-fitted", task, f"{m} not fitted to {task}: {why}", m))
+                        notes.append(Note("not-fitted", task, f"{m} not fitted to {task}: {why}", m, key=key, fields=fields))
                         said.add(why)
                     continue
                 for line in ident.lines():

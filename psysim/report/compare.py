@@ -6,12 +6,14 @@
 exclusions by rule, every cell kept with fewer observers or left out, slopes with CIs, the
 ANOVA, how each task was fitted (per observer or pooled, and why), every fixed parameter with
 its reason, BIC comparisons and figures, in English or Japanese (``--lang ja``: every heading,
-sentence, table header, figure label and caption; the plan's and loader's own lines in
-``notes.csv`` and ``exclusions.csv`` are quoted in English, and the report says so).
+sentence, table header, figure label and caption, and the plan's and loader's lines from the
+``key``/``fields`` of ``notes.csv``, ``fixed.csv`` and ``exclusions.csv``; a line without a
+translation is quoted in English, and the report says so).
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -149,6 +151,106 @@ def _fixed_lines(fixed: pd.DataFrame, notes: pd.DataFrame, lang: str) -> list[st
     return out
 
 
+def _where(set_size, present: bool, lang: str) -> str:
+    from psysim.i18n import label, t
+
+    pres = ("present" if present else "absent") if lang == "en" else label("target", bool(present), lang)
+    return t("plan.cell_where", lang, set_size=int(set_size), presence=pres)
+
+
+def _why(why: str, model: str, lang: str) -> str | None:
+    """A whole-model reason of :func:`psysim.fitting.identify.identify` in ``lang`` (None: unknown)."""
+    from psysim.i18n import t
+
+    for key in ("why.displays", "why.popout", "why.none"):
+        if why == t(key, "en", **({"model": model} if key == "why.displays" else {})):
+            return t(key, lang, **({"model": _model(model, lang)} if key == "why.displays" else {}))
+    return None
+
+
+def note_text(note, lang: str) -> str | None:
+    """A plan note (a row of ``notes.csv``: ``kind, task, text, model, key, fields``) in ``lang``;
+    None when the note has no translation (older run folders, a reason the catalogue lacks)."""
+    import json
+
+    from psysim.i18n import has, t
+
+    key = note.get("key")
+    if not isinstance(key, str) or not key or not has(f"plan.{key}"):
+        return None
+    raw = note.get("fields")
+    f = json.loads(raw) if isinstance(raw, str) and raw else {}
+    task = str(note["task"]) if lang == "en" else _task(str(note["task"]), lang)
+    model = note.get("model") if isinstance(note.get("model"), str) else ""
+    try:
+        if key in ("pooled", "cell"):
+            cell = _where(f["set_size"], f["target_present"], lang)
+            rest = {k: v for k, v in f.items() if k not in ("set_size", "target_present")}
+            return t(f"plan.{key}", lang, task=task, cell=cell, **rest)
+        if key == "no_trials":
+            return t("plan.no_trials", lang, task=task)
+        if key in ("observers", "observers_some"):
+            mode = t("plan.mode_pooled" if f["pooled"] else "plan.mode_per_observer", lang)
+            if key == "observers":
+                return t("plan.observers", lang, task=task, mode=mode, n_fits=f["n_fits"])
+            parts = ([t("plan.left_by_name", lang)] if f["by_name"] else []) + (
+                [t("plan.left_max", lang, max=f["max_observers"])] if f["max_observers"] and f["n_fits"] == f["max_observers"] else [])
+            return t("plan.observers_some", lang, task=task, mode=mode, n_fits=f["n_fits"], n_all=f["n_all"],
+                     left_out=(", " if lang == "en" else "，").join(parts))
+        label = model if lang == "en" else _model(model, lang)
+        if key == "too_few_values":
+            return t("plan.too_few_values", lang, model=label, task=task, n_values=f["n_values"], n_free=f["n_free"])
+        if key == "not_fitted":
+            why = f["why"] if lang == "en" else _why(f["why"], model, lang)
+            return None if why is None else t("plan.not_fitted", lang, model=label, task=task, why=why)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _cell_lines(cells: pd.DataFrame, lang: str) -> list[str]:
+    """The cells kept with fewer observers or without RT (as :func:`psysim.fitting.cell_notes`), in ``lang``."""
+    from psysim.i18n import t
+
+    out = []
+    if "rt_status" not in cells.columns:
+        return out
+    for _i, c in cells[cells["rt_status"] != "all"].iterrows():
+        where = f"{_task(c['task'], lang)}・{_where(c['set_size'], c['target_present'], lang)}"
+        missing = int(c["n_task_subjects"] - c["n_subjects"])
+        lacking = t("cm.cell_lacking", lang, missing=missing, n_task=int(c["n_task_subjects"])) if missing else ""
+        if c["rt_status"] == "none":
+            out.append(t("cm.cell_none", lang, where=where, lacking=lacking))
+        else:
+            out.append(t("cm.cell_partial", lang, where=where, n_rt=int(c["n_rt_subjects"]), n_task=int(c["n_task_subjects"]), lacking=lacking))
+    return out
+
+
+def exclusion_line(e, ds: dict, lang: str) -> tuple[str, bool]:
+    """One row of ``exclusions.csv`` (:func:`psysim.data.load_described`) as a report line in
+    ``lang``, and whether all of it is translated (a rule or detail the catalogue lacks stays in
+    English)."""
+    from psysim.i18n import has, t
+
+    rule, detail, done = str(e["rule"]), str(e["detail"]), True
+    if lang != "en":
+        m = re.fullmatch(r"observer with more than (\S+) % of trials excluded", rule)
+        if m or has(f"excl.{rule}"):
+            rule = t("excl.observers", lang, limit=m.group(1)) if m else t(f"excl.{rule}", lang)
+        else:
+            done = False
+        for key in ("excl.counted", "excl.removed", "excl.none"):
+            if detail == t(key, "en"):
+                detail = t(key, lang)
+                break
+        else:
+            if detail.startswith("RT statistics use ") and ds.get("trim"):
+                detail = t("excl.trim", lang, trim=_trimming(ds, lang))
+            elif m is None:  # the observer rule's detail is a list of ids and percentages
+                done = False
+    return t("cm.exclusion_line", lang, rule=rule, trials=int(e["trials"]), observers=int(e["observers"]), detail=detail), done
+
+
 def _trimming(ds: dict, lang: str) -> str:
     """The trimming window in words, in ``lang`` (older run folders: the English text as recorded)."""
     from types import SimpleNamespace
@@ -168,10 +270,10 @@ def _trimming(ds: dict, lang: str) -> str:
 def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_figure=None) -> Path:
     """Write the compare-models report of ``run_dir`` to ``out`` (default ``report.html``).
 
-    ``lang="ja"``: headings, sentences, table headers, figure labels and captions in Japanese
-    (:data:`psysim.i18n.COMPARE_MODELS`); the lines the fitting plan and the loader wrote into
-    ``notes.csv`` and ``exclusions.csv`` (why a task was pooled, why a parameter is fixed, each
-    exclusion rule's detail) are quoted in English, and the report says so.
+    ``lang="ja"``: everything in Japanese (:data:`psysim.i18n.COMPARE_MODELS`), the plan's
+    notes through their ``key`` and ``fields`` (:func:`note_text`), fixed parameters through
+    their identify rule (:func:`fixed_reason`), exclusions by rule (:func:`exclusion_line`); a
+    line without a translation is quoted in English, and the report says so.
     """
     from psysim.i18n import check_lang, plot_style, translate_table, translator
 
@@ -197,12 +299,14 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     r.heading(_("cm.h_exclusions"))
     kept = int(observers["kept"].sum()) if len(observers) else 0
     r.text(_("cm.kept", kept=kept, n=len(observers)))
-    if lang != "en" and len(exclusions):
+    ex_lines = [exclusion_line(e, ds, lang) for _i, e in exclusions.iterrows()]
+    if lang != "en" and not all(done for _line, done in ex_lines):
         r.text(_("cm.exclusions_english"))
-    r.bullets([_("cm.exclusion_line", rule=e["rule"], trials=int(e["trials"]), observers=int(e["observers"]), detail=e["detail"])
-               for _i, e in exclusions.iterrows()])
+    r.bullets([line for line, _done in ex_lines])
     r.heading(_("cm.h_cells"))
     lines = notes[notes["kind"].isin(["cell-mean"])]["text"].tolist() if len(notes) else []
+    if lang != "en" and lines:
+        lines = _cell_lines(cells, lang) or lines
     r.text(_("cm.cells_all") if not lines else _("cm.cells_some"))
     if lines:
         r.bullets(lines)
@@ -227,14 +331,22 @@ def render(run_dir, lang: str = "en", info: dict | None = None, out=None, save_f
     mode = 1 if info.get("quick") is True else 0
     used = sorted(set(fits["model"])) if len(fits) else []
     r.text(_("cm.method", settings="; ".join(f"{m}: {SETTINGS[m][mode]}" for m in used if m in SETTINGS)))
-    if lang != "en" and len(notes) and notes["kind"].isin(["observers", "pooled", "cell", "not-fitted"]).any():
-        r.text(_("cm.notes_english"))
     fixed = _read(run_dir, "fixed.csv") if (run_dir / "fixed.csv").is_file() else None
+    sections = []
     for kind, title in (("observers", None), ("pooled", None), ("cell", "cm.notes_cell"),
                         ("not-fitted", "cm.notes_not_fitted"), ("fixed", "cm.notes_fixed")):
-        lines = notes[notes["kind"] == kind]["text"].tolist() if len(notes) else []
+        rows = notes[notes["kind"] == kind] if len(notes) else notes
         if kind == "fixed":
             lines = _fixed_lines(fixed, notes, lang)
+        elif lang == "en":
+            lines = rows["text"].tolist()
+        else:
+            lines = [note_text(n, lang) or n["text"] for n in rows.to_dict("records")]
+        sections.append((title, lines))
+    english = [line for _t, lines in sections for line in lines if lang != "en" and line.isascii()]
+    if english:
+        r.text(_("cm.notes_english"))
+    for title, lines in sections:
         if lines:
             if title:
                 r.text(_(title))
