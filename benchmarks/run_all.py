@@ -36,6 +36,7 @@ SCRIPTS = {
     "saliency_metrics": ("bench_saliency_metrics.py", [], "--json"),
     "sweep": ("bench_sweep.py", [], "--json"),
     "ssl": ("bench_ssl.py", [], "--json"),
+    "list": ("bench_list.py", [], "--json"),
 }
 
 

@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv == ["list"]:
+        # answered from psysim/catalog.json: building the full parser imports every command's
+        # module (numpy, pandas, the executor), which `psysim list` does not need
+        from psysim.catalog import text
+
+        return _call(lambda: print(text()))
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -56,8 +63,13 @@ def main(argv=None) -> int:
         commands = next(a for a in parser._actions if a.dest == "command").choices
         print(f"psysim: error: give a command: {', '.join(commands)} (see 'psysim --help')", file=sys.stderr)
         return 2
+    return _call(lambda: args.func(args))
+
+
+def _call(fn) -> int:
+    """Run a command: one line and exit 2 for bad input, no traceback for a closed pipe."""
     try:
-        return int(args.func(args) or 0)
+        return int(fn() or 0)
     except PsysimError as exc:
         print(f"psysim: error: {exc}", file=sys.stderr)
         return 2

@@ -91,20 +91,9 @@ def list_experiments_taking_data() -> dict:
 
 
 def cmd_list(args) -> int:
-    from psysim.data import DATASETS
-    from psysim.models import MODELS
-    from psysim.runs import list_experiments
+    from psysim.catalog import text
 
-    print("Experiments:")
-    for name, mod in list_experiments().items():
-        print(f"  {name:22s} {getattr(mod, 'DESCRIPTION', '')}")
-    print("Models:")
-    for name, cls in sorted(MODELS.items()):
-        doc = (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
-        print(f"  {name:22s} {doc}")
-    print("Data sets:")
-    for name, ds in sorted(DATASETS.items()):
-        print(f"  {name:22s} {ds.title}")
+    print(text())
     return 0
 
 

@@ -155,7 +155,9 @@ class SaliencySearch(SearchModel):
 
 @register
 class SaliencyOnOffSearch(SaliencySearch):
-    """:class:`SaliencySearch` on the saliency map with on- and off-centre intensity and colour
+    """Serial search on the Itti-Koch map with on- and off-centre cells kept apart (Frintrop 2005).
+
+    :class:`SaliencySearch` on the saliency map with on- and off-centre intensity and colour
     cells kept apart (``IttiKoch(on_off=True)``; Frintrop, 2005, VOCUS), the variant in which a
     red singleton among green items pops out. Same parameters and mechanism.
     """
