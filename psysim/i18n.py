@@ -380,7 +380,7 @@ COMPARE_MODELS: dict[str, dict[str, str]] = {
                         "ja": "（課題の参加者 {n_task} 名のうち {missing} 名はこのセルの試行がない）"},
     # why a fit fixes a parameter (psysim.fitting.identify.RULES; the English text is the rule's own,
     # checked equal by tests/test_i18n.py)
-    "cm.fixed_line": {"en": "{task}: {model}: {param} fixed at {value} ({why})", "ja": "{task}：{model} の {param} を {value} に固定（{why}）"},
+    "cm.fixed_line": {"en": "{task}: {model}: {param} fixed at {value} ({why})", "ja": "{task}：{model}の {param} を {value} に固定（{why}）"},
     "rule.held_fixed": {"en": "held fixed in every fit of this model", "ja": "このモデルのすべての当てはめで固定するパラメータ"},
     "lacks.absent": {"en": "no target-absent trials", "ja": "標的なし試行がない"},
     "lacks.present": {"en": "no target-present trials", "ja": "標的あり試行がない"},

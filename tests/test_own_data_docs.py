@@ -78,3 +78,46 @@ def test_own_data_example_runs_as_written(tmp_path, monkeypatch, seed, doc, head
         return  # the same psysim fit command: run once
     assert main(["fit", "cgs", "--data", "mylab.toml", "--task", "color"]) == 0  # exactly as written
     assert pd.read_csv(tmp_path / "fits-cgs" / "fits.csv", dtype={"subject": str})["task"].tolist() == ["color"]
+
+
+def _doc_toml(heading: str, marker: str) -> str:
+    section = _section(ROOT / "docs/own_data.md", heading)
+    return next(b for b in _blocks(section, "toml") if marker in b)
+
+
+def test_fixation_example_of_the_docs_loads(tmp_path):
+    """docs/own_data.md's fixation description, verbatim, on images and a CSV of its shape."""
+    from PIL import Image
+
+    from psysim.data.fixation_sets import load_described_fixations
+
+    (tmp_path / "freeview.toml").write_text(_doc_toml("## Fixation data sets", "[fixations]"), encoding="utf-8")
+    (tmp_path / "stimuli").mkdir()
+    rows = []
+    for k in range(2):
+        Image.fromarray(np.full((60, 80, 3), 120 + 40 * k, np.uint8)).save(tmp_path / "stimuli" / f"im{k}.png")
+        rows += [{"img": f"im{k}.png", "participant": f"p{j}", "fx": 10.0 + 7 * j, "fy": 5.0 + 4 * j} for j in range(5)]
+    pd.DataFrame(rows).to_csv(tmp_path / "fixations.csv", index=False)
+    images = load_described_fixations(tmp_path / "freeview.toml")
+    assert [im.name for im in images] == ["im0", "im1"]
+    assert all(int(im.fixations.sum()) == 5 for im in images) and images[0].fixations[5, 10]
+
+
+def test_picture_norms_example_of_the_docs_loads(tmp_path):
+    """docs/own_data.md's picture-set description, verbatim, on a manifest of its shape."""
+    from PIL import Image
+
+    from psysim.naming import load_picture_set
+
+    (tmp_path / "pictures.toml").write_text(_doc_toml("## Picture-naming norms", "[images]"), encoding="utf-8")
+    rows = []
+    for k in range(4):
+        a = np.full((50, 50, 3), 255, np.uint8)
+        a[20:30, 10 + k:30 + k] = 0
+        Image.fromarray(a).save(tmp_path / f"p{k}.png")
+        rows.append({"ItemNo": k + 1, "ModalName": f"thing{k}", "Image": f"p{k}.png", "NamingRT_s": 0.8 + k / 10,
+                     "H_stat": 0.5, "Fam": 3.0, "VisComp": 2.0})
+    pd.DataFrame(rows).to_csv(tmp_path / "lab_norms.csv", index=False)
+    ps = load_picture_set(tmp_path / "pictures.toml", size=32)
+    assert ps.table["rt"].tolist() == [800.0, 900.0, 1000.0, 1100.0]
+    assert ps.meta["crop"] is True and ps.meta["description"]["columns"]["rt"] == "NamingRT_s"
