@@ -83,9 +83,9 @@ def foreign_frame(native: pd.DataFrame, n_timeouts: int = 2) -> pd.DataFrame:
     return out.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
 
 
-def write_foreign(folder, wolfe_trials, exclusion: str = "", n_timeouts: int = 2):
+def write_foreign(folder, wolfe_trials, exclusion: str = "", n_timeouts: int = 2, per_cell: int = 3):
     """Write ``foreign.csv`` + ``foreign.toml`` into ``folder``; return (toml path, native subset)."""
-    native = native_subset(wolfe_trials)
+    native = native_subset(wolfe_trials, per_cell)
     foreign_frame(native, n_timeouts).to_csv(folder / "foreign.csv", index=False)
     path = folder / "foreign.toml"
     path.write_text(DESCRIPTION.format(exclusion=textwrap.dedent(exclusion)), encoding="utf-8")

@@ -70,6 +70,22 @@ def test_foreign_file_gives_the_same_fits_as_the_native_format(tmp_path, wolfe_t
     assert cgs.model == "cgs" and "t_no" not in cgs.free and cgs.params["t_no"] == 420.0
 
 
+def test_per_observer_fits_of_the_foreign_file_equal_the_native_ones(tmp_path, wolfe_trials):
+    """With enough trials per cell the same observers are fitted one by one, and each fit of the
+    foreign file is the native path's fit of the same observer."""
+    foreign, native = write_foreign(tmp_path, wolfe_trials, per_cell=40)
+    nat = load_described(_write_native(tmp_path, native))
+    fits, subjects = {}, {}
+    for name, data, task in (("native", nat, "conjunction"), ("foreign", load_described(foreign), FOREIGN_TASKS["conjunction"])):
+        planned, notes = plan_fits(data, ["cgs"], quick=True, tasks=[task], min_correct=6, max_observers=2)
+        subjects[name] = [p.subject for p in planned]
+        assert any(n.kind == "observers" and "per observer (2 fit(s) per model; 2 of" in n.text for n in notes)
+        fits[name] = fit_many([p.spec for p in planned], seed=4, progress=False)
+    assert subjects["native"] == subjects["foreign"] and len(subjects["native"]) == 2 and "pooled" not in subjects["native"]
+    for a, b in zip(fits["native"], fits["foreign"]):
+        assert a.params == b.params and a.loglik == b.loglik and a.free == b.free and "t_no" not in b.free
+
+
 def test_compare_models_on_a_foreign_file_end_to_end(tmp_path, wolfe_trials, capsys):
     foreign, native = write_foreign(tmp_path, wolfe_trials)
     out = tmp_path / "run"
