@@ -12,7 +12,8 @@ One command for a whole data set, a lab's own or a built-in one::
    means (cells missing for some observers kept, with a note); search slopes with 95% CIs and
    absent:present ratios (when both presences exist); the repeated-measures ANOVA over the
    within-subject factors the data have (observers with every cell).
-3. Fits: FIT, Competitive Guided Search and Guided Search 2.0 by the quantile-bin likelihood
+3. Fits: FIT, Competitive Guided Search and Guided Search 2.0 (and Guided Search 6.0 with
+   ``--set models=fit,cgs,gs,gs6``) by the quantile-bin likelihood
    (:mod:`psysim.fitting.quantile_fit`), per observer where every cell has ``min_correct``
    correct RTs, pooled otherwise (:mod:`psysim.fitting.plan` says why); parameters the data do
    not identify are fixed with a stated reason (:mod:`psysim.fitting.identify`); BIC per fit.
@@ -49,10 +50,12 @@ NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
 USES_EXECUTOR = True
 MODELS = ("fit", "cgs", "gs")
+AVAILABLE = MODELS + ("gs6",)  # gs6 on request (--set models=fit,cgs,gs,gs6): it is the costliest to fit
 
 OPTIONS = (
     Option("data", str, "wolfe2010", help="data-set description: FILE.toml, or a built-in name (wolfe2010)"),
-    Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),
+    Option("models", str, ",".join(MODELS), choices=AVAILABLE, multiple=True,
+           help="models to fit, comma-separated (gs6, Guided Search 6.0, only when named)"),
     Option("min_correct", int, 20, low=6, help="correct RTs in the trimming window every observer needs in every cell "
            "for per-observer fits (else the task is fitted pooled)"),
     Option("max_observers", int, 0, quick=2, low=0, help="per-observer fits: at most this many observers per task (0 = all)"),

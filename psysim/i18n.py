@@ -96,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
     "source.fit": {"en": "fit", "ja": "特徴統合理論（FIT）"},
     "source.gs": {"en": "gs", "ja": "誘導探索（GS 2.0）"},
     "source.cgs": {"en": "cgs", "ja": "競合的誘導探索（CGS）"},
+    "source.gs6": {"en": "gs6", "ja": "誘導探索（GS 6.0）"},
     "source.saliency": {"en": "saliency", "ja": "顕著性マップによる探索"},
     "source.softmax": {"en": "softmax", "ja": "ソフトマックス選択による探索"},
     # statistics methods and ANOVA effects

@@ -41,6 +41,8 @@ SETTINGS = {
             {"starts": 1, "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
     "gs": ({"starts": 1, "maxiter": 6, "popsize": 4, "n_sim": 200, "polish": False},
            {"starts": 1, "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
+    "gs6": ({"starts": 1, "maxiter": 6, "popsize": 4, "n_sim": 200, "polish": False},
+            {"starts": 1, "maxiter": 2, "popsize": 2, "n_sim": 100, "polish": False}),
 }
 """Search settings per model (full run, quick run): CGS by multi-start L-BFGS-B on its exact
 likelihood, FIT and Guided Search by differential evolution on simulated likelihoods."""

@@ -22,7 +22,8 @@ from psysim.errors import PsysimError
 from psysim.report.html import Report
 from psysim.stats import anova_row_text, slope_text
 
-LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "fit": "Feature Integration Theory"}
+LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "gs6": "Guided Search 6.0",
+          "fit": "Feature Integration Theory"}
 DECISIVE_BIC = 10.0
 """A BIC lead above 10 counts as very strong evidence (Kass & Raftery 1995)."""
 QUANTILE_CITATION = ("Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation "
