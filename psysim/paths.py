@@ -155,9 +155,33 @@ def check_output(path, *, force: bool = False, kind: str = "run", what: str = "-
     """
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    path = Path(path)
+    try:
+        return _check_output(Path(path), force, kind, what, owned, has_force, outputs)
+    except OSError as exc:  # e.g. a path the system cannot even look up
+        raise PsysimError(f"{what} {path}: {exc.strerror or exc}") from None
+
+
+NAME_MARGIN = 16
+"""Bytes psysim adds to a name for its temporary files (``.NAME.partial``, ``.NAME.<random>.tmp``)."""
+
+
+def _check_name_lengths(path: Path, names, what: str) -> None:
+    """Refuse a name longer than the file system allows, less :data:`NAME_MARGIN`."""
+    try:
+        limit = os.pathconf(_nearest_existing(path.parent if str(path.parent) else Path(".")), "PC_NAME_MAX")
+    except (OSError, ValueError):
+        limit = 255
+    for name in names:
+        n = len(os.fsencode(name))
+        if n + NAME_MARGIN > limit:
+            raise PsysimError(f"{what} {path}: the name {name[:24]}... is {n} bytes; this file system allows {limit}, "
+                              f"and psysim needs {NAME_MARGIN} more for its temporary files: choose a shorter name")
+
+
+def _check_output(path: Path, force, kind, what, owned, has_force, outputs) -> Path:
     if not path.name or path.name in (".", ".."):
         raise PsysimError(f"{what} {path}: give a {'file' if kind == 'file' else 'folder'} name")
+    _check_name_lengths(path, [path.name, *outputs], what)
     if path.is_symlink():
         raise PsysimError(f"{what} {path}: is a symbolic link; psysim writes only to a plain path, choose another {what}")
     above = _check_parents(path, what, must_exist=(kind == "file"))

@@ -418,11 +418,37 @@ CASES = [
     c("report-out-missing-folder", "report", "{run}", "--out", "{t}/nodir/r.html", needles=["nodir", "does not exist"]),
     c("report-out-proc", "report", "{run}", "--out", "/proc/r.html", needles=["/proc"]),
     c("report-force-unknown", "report", "{run}", "--force", needles=["--force"]),
+    # -- names longer than the file system allows (300 bytes), or too long for psysim's temporary names
+    c("run-out-name-too-long", *R, "--out", "{t}/{long}", needles=["{long}"]),
+    c("run-out-name-no-room-for-partial", *R, "--out", "{t}/{long245}", needles=["choose a shorter name"]),
+    c("sweep-out-name-too-long", *SW, "--out", "{t}/{long}", needles=["{long}"]),
+    c("sweep-grid-name-too-long", "sweep", "fit", "--grid", "{t}/{long}.toml", "--out", "{t}/out", needles=["{long}"]),
+    c("fit-out-name-too-long", *FIT, "--out", "{t}/{long}", needles=["{long}"]),
+    c("fit-data-name-too-long", "fit", "fit", "--data", "{t}/{long}.toml", "--out", "{t}/f", needles=["{long}"]),
+    c("displays-out-name-too-long", *D, "--out", "{t}/{long}.png", needles=["{long}"]),
+    c("displays-out-no-room-for-temporary", *D, "--out", "{t}/{long245}.png", needles=["choose a shorter name"]),
+    c("saliency-out-name-too-long", *SAL, "--out", "{t}/{long}", needles=["{long}"]),
+    c("saliency-image-name-too-long", "saliency", "{t}/{long}.png", "--out", "{t}/s", needles=["choose a shorter name"]),
+    c("cam-out-name-too-long", *CAM, "--out", "{t}/{long}", needles=["{long}"]),
+    c("cam-image-name-too-long", "cam", "--image", "{t}/{long}.png", "--out", "{t}/c", needles=["choose a shorter name"]),
+    c("report-run-name-too-long", "report", "{t}/{long}", needles=["{long}"]),
+    c("report-out-name-too-long", "report", "{run}", "--out", "{t}/{long}.html", needles=["{long}"]),
+    c("data-name-too-long", "run", "compare-models", "--quick", "--data", "{t}/{long}.toml", "--out", "{t}/o",
+      needles=["{long}"]),
+    c("manifest-name-too-long", "run", "picture-naming", "--quick", "--set", "manifest={t}/{long}.csv", "--out", "{t}/o",
+      needles=["{long}"]),
 ]
+LONG = {"{long}": "n" * 300, "{long245}": "m" * 245}
+
+
+def _fill(text: str, t: Path) -> str:
+    for k, v in LONG.items():
+        text = text.replace(k, v)
+    return text.replace("{t}", str(t)).replace("{run}", str(t / "run"))
 
 
 def _argv(argv, t: Path) -> list[str]:
-    return [a.replace("{t}", str(t)).replace("{run}", str(t / "run")) for a in argv]
+    return [_fill(a, t) for a in argv]
 
 
 def check_one_line(rc, out: str, err: str, needles) -> str:
@@ -449,7 +475,7 @@ def prepared(tmp_path, monkeypatch):
 @pytest.mark.parametrize("argv, needles", CASES)
 def test_bad_invocation_is_one_line_exit_2_and_leaves_nothing(prepared, capsys, argv, needles):
     argv = _argv(argv, prepared)
-    needles = [n.replace("{t}", str(prepared)) for n in needles]
+    needles = [_fill(n, prepared) for n in needles]
     before = snapshot(prepared.parent)
     capsys.readouterr()
     rc = main(argv)
@@ -484,3 +510,34 @@ def test_bad_invocation_as_a_process(prepared, argv, needles):
                           capture_output=True, text=True, timeout=120)
     check_one_line(proc.returncode, proc.stdout, proc.stderr, needles)
     assert snapshot(prepared.parent) == before
+
+
+def test_system_errors_about_a_path_are_one_line_and_others_keep_their_traceback(monkeypatch, capsys):
+    import errno
+
+    import psysim.cli.core as core
+
+    def fails_with(exc):
+        def cmd(args):
+            raise exc
+        return cmd
+
+    monkeypatch.setattr(core, "cmd_list", fails_with(PermissionError(errno.EACCES, "Permission denied", "/srv/x")))
+    assert main(["list"]) == 2
+    assert capsys.readouterr().err == "psysim: error: /srv/x: Permission denied\n"
+    monkeypatch.setattr(core, "cmd_list", fails_with(FileNotFoundError(errno.ENOENT, "No such file", "/pkg/own.toml")))
+    with pytest.raises(FileNotFoundError):  # psysim's own file missing: a bug to report, with its traceback
+        main(["list"])
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    """``psysim list | head -1``: 'Experiments:' is written before the experiments are imported
+    (a second or more), so the reader is gone when the next line is written."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    proc = subprocess.Popen([sys.executable, "-m", "psysim.cli", "list"], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(12) == b"Experiments:"
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err and "Error" not in err, err

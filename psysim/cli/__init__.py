@@ -10,6 +10,7 @@ Subcommands live in ``psysim/cli/<name>.py`` modules listed in :data:`COMMANDS`;
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -26,6 +27,12 @@ COMMANDS = [
     "psysim.cli.options",
 ]
 """Modules that add subcommands. Each defines ``add_parser(subparsers)``."""
+
+
+_PATH_ERRNOS = {errno.ENAMETOOLONG, errno.ELOOP, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR,
+                errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+"""System errors about a path the user gave (or a disk that is full): one line, exit 2. Others,
+a missing file of psysim's own among them, keep their traceback (exit 1)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,8 +81,16 @@ def _call(fn) -> int:
         print(f"psysim: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `psysim list | head`: the reader left; no traceback
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # (no real stdout: nothing to silence)
+            pass
         return 1
+    except OSError as exc:  # a path the system refuses (name too long, no permission, read-only, full)
+        if exc.filename is None or exc.errno not in _PATH_ERRNOS:
+            raise
+        print(f"psysim: error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("psysim: interrupted", file=sys.stderr)
         return 130
