@@ -32,12 +32,19 @@ Each task's seeds come from the run's root seed (``--seed``) and the task's key,
 are byte-identical on any executor. Finished tasks are checkpointed in ``.OUT.partial/``
 beside ``--out``; after an interruption the same command resumes.
 
-Cost: the full run fits 3 models x (28 observers + 28 leave-one-out groups) and 3 recovery
-fits. Measured once (2026-11-27, 2 processes, machine shared with other work, load 5-8 on 2
-cores, before the fits were split into tasks per start): 1398 s wall (fits 929 s,
-leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e. about 10-12 min on an idle 2-core
-machine with 2 workers. ``--quick`` fits the first 2 observers of each task with small
-settings (about half a minute serially).
+Cost: the full run fits 4 models x (28 observers + 28 leave-one-out groups) and 6 recovery
+fits (CGS and GS6, one per task). Measured once for FIT, GS and CGS (2026-11-27, 2 processes,
+machine shared with other work, load 5-8 on 2 cores, before the fits were split into tasks per
+start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
+about 10-12 min on an idle 2-core machine with 2 workers. GS6 adds about 28 + 28 simulated fits:
+one observer's GS6 fit at these settings took 27.7 (feature), 25.8 (conjunction) and 32.4
+(spatial) CPU-seconds (2026-12-03, load 9-10 on 2 cores, so on the high side), i.e. about
+800 CPU-s for the 28 observers and some 550 more for the leave-one-out groups (10 generations):
+roughly 11 more minutes with 2 workers on an idle 2-core machine. ``--set models=cgs,gs,fit``
+leaves GS6 out; ``SETTINGS["gs6"]`` (generations x population x simulated trials per cell) sets
+its cost. ``--quick`` fits the first 2 observers of each task with small settings (about half a
+minute serially for FIT, GS and CGS; GS6 alone took 41 CPU-s with a population multiplier of 3,
+since cut to 2).
 """
 
 from __future__ import annotations
