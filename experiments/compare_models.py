@@ -96,7 +96,7 @@ def run(ctx):
         cells = observed_cells(summary).assign(source=desc.name)
         slopes = search_slopes(summary)
         ratios = slope_ratio(slopes) if trials["target_present"].nunique() == 2 and len(slopes) else pd.DataFrame(
-            columns=["source", "task", "absent_slope", "present_slope", "ratio"])
+            columns=["source", "task", "absent_slope", "present_slope", "ratio", "note"])
         within = anova_design(summary)
         anova = rm_anova(summary, within=within) if within else pd.DataFrame(columns=ANOVA_COLUMNS)
         anova_n = anova_observers(summary, within)

@@ -70,8 +70,10 @@ TABLES = {
     ),
     "ratios": TableSpec(
         "slope_ratios.csv",
-        {"source": "str", "task": "str", "absent_slope": "float", "present_slope": "float", "ratio": "float"},
+        {"source": "str", "task": "str", "absent_slope": "float", "present_slope": "float", "ratio": "float",
+         "note": "str"},
         keys=("source", "task"), grid=_CELL,
+        nullable=("ratio", "note"),  # (undefined where a slope's CI includes 0; the note says so)
     ),
     "anova": TableSpec(
         "anova.csv",
@@ -307,6 +309,12 @@ def _report(lang, info, cells, slopes, ratios, anova, fitq, fits) -> Report:
         task = label("task", f["task"], lang)
         r.text(_("vs.fit_line", task=task.capitalize() if lang == "en" else task, stat=stat, err=f"{f['error_rmse_pct']:.2f}"))
     r.table(translate_table(fitq, lang), caption=_("vs.table_fit"), digits=3)
+    units = {p.name: p.unit for p in get_model(MODEL).parameters}
+    for res in fits:  # parameters the task's data cannot identify were held at their defaults
+        fixed = [k for k in res.params if k not in res.free]
+        if fixed:
+            vals = ", ".join(f"{k} = {res.params[k]:g}" + (f" {units[k]}" if units.get(k) else "") for k in fixed)
+            r.text(_("vs.fixed", task=label("task", res.data["task"], lang), params=vals))
     r.text(_misses(cells, ratios, lang))
     for res in fits:
         for w in res.warnings:
@@ -321,7 +329,9 @@ def _misses(cells: pd.DataFrame, ratios: pd.DataFrame, lang: str = "en") -> str:
     rat = ratios.set_index(["source", "task"])["ratio"]
     for task in ("conjunction", "spatial"):
         if ("wolfe2010", task) in rat and (MODEL, task) in rat:
-            out.append(_("vs.miss_ratio", task=label("task", task, lang), human=f"{rat[('wolfe2010', task)]:.2f}", model=f"{rat[(MODEL, task)]:.2f}"))
+            hr, mr = rat[("wolfe2010", task)], rat[(MODEL, task)]
+            if np.isfinite(hr) and np.isfinite(mr):  # (a ratio of slopes whose CI includes 0 is undefined)
+                out.append(_("vs.miss_ratio", task=label("task", task, lang), human=f"{hr:.2f}", model=f"{mr:.2f}"))
     h = cells[cells["source"] == "wolfe2010"].set_index(["task", "set_size", "target_present"])
     m = cells[cells["source"] == MODEL].set_index(["task", "set_size", "target_present"]).reindex(h.index)
     resid = (h["mean_rt"] - m["mean_rt"]).dropna()

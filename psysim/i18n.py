@@ -201,6 +201,10 @@ REPORT: dict[str, dict[str, str]] = {
     },
     "vs.h_anova": {"en": "Human data: repeated-measures ANOVA", "ja": "人間のデータ：反復測定分散分析"},
     "vs.anova_line": {"en": "{task}: {effect}, {stat}", "ja": "{task}：{effect}の効果，{stat}"},
+    "vs.fixed": {
+        "en": "{task}: not fitted (fixed at their defaults, because these data cannot identify them): {params}.",
+        "ja": "{task}：推定していない（このデータでは識別できないため既定値に固定）：{params}。",
+    },
     "vs.anova_gg": {
         "en": "Effects with more than one degree of freedom are given with the Greenhouse-Geisser correction "
               "(corrected df and p, and ε); Huynh-Feldt ε and Mauchly's test are in anova.csv.",

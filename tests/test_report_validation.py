@@ -116,3 +116,23 @@ def test_check_table_kinds_and_grid():
         assert str(err.value) == f"w.csv: {msg}" or str(err.value).startswith(f"w.csv: {msg}"), str(err.value)
     with pytest.raises(ValueError, match="unknown column kind"):
         TableSpec("t.csv", {"a": "date"})
+
+
+def test_report_states_fixed_parameters_corrected_anova_and_undefined_ratios(vs_run):
+    import json
+
+    html = (vs_run / "report.html").read_text(encoding="utf-8")
+    feature = json.loads((vs_run / "fit_feature.json").read_text())
+    fixed = [k for k in feature["params"] if k not in feature["free"]]
+    assert "per_item" in fixed  # (pop-out: cell means cannot identify the per-item time)
+    line = next(p for p in html.split("<p>") if "not fitted" in p and "per_item" in p)
+    assert all(f"{k} = " in line for k in fixed)
+    anova = pd.read_csv(vs_run / "anova.csv")
+    row = anova[(anova.task == "conjunction") & (anova.effect == "set_size")].iloc[0]
+    assert f"<i>F</i>({3 * row.eps_gg:.2f}, {row.df2 * row.eps_gg:.2f})" in html
+    ratios = pd.read_csv(vs_run / "slope_ratios.csv")
+    slopes = pd.read_csv(vs_run / "slopes.csv")
+    for _i, r in ratios.iterrows():
+        s = slopes[(slopes.source == r.source) & (slopes.task == r.task)]
+        spans_zero = ((s.ci_low <= 0) & (s.ci_high >= 0)).any()
+        assert pd.isna(r.ratio) == spans_zero and (pd.isna(r.note) != spans_zero)

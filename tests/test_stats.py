@@ -102,3 +102,18 @@ def test_apa_text():
     assert fmt_p(0.0004) == "p < .001" and fmt_p(0.0341) == "p = .034"
     assert anova_text(41.2, 3, 24, 0.0001, 0.84) == "F(3, 24) = 41.20, p < .001, ηp² = .84"
     assert fit_text(35.24, 0.912, 24) == "RMSE = 35.2 ms, R² = .91 (n = 24 cells)"
+
+
+def test_slope_ratio_is_undefined_when_a_slope_ci_includes_zero():
+    sl = pd.DataFrame([
+        # feature-like: both slopes near 0
+        ("lab", "feature", False, -0.7, -1.1, -0.4), ("lab", "feature", True, 0.3, -0.4, 1.0),
+        # serial: both slopes clearly positive
+        ("lab", "conj", False, 26.0, 12.0, 40.0), ("lab", "conj", True, 9.0, 6.4, 11.9),
+    ], columns=["source", "task", "target_present", "slope", "ci_low", "ci_high"])
+    r = slope_ratio(sl).set_index("task")
+    assert np.isnan(r.loc["feature", "ratio"])
+    assert r.loc["feature", "note"] == "undefined: the present slope's 95% CI includes 0"
+    assert r.loc["conj", "ratio"] == pytest.approx(26.0 / 9.0) and pd.isna(r.loc["conj", "note"])
+    both = sl.assign(ci_low=-1.0, ci_high=1.0)
+    assert "absent and the present" in slope_ratio(both).iloc[0]["note"]

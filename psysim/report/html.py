@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import re
 import time
 
 import pandas as pd
@@ -29,6 +30,25 @@ img{max-width:100%}.note{background:#fff8e0;border-left:4px solid #e0b000;paddin
 _CSS_LANG = {
     "ja": 'body{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans JP","Noto Sans CJK JP","IPAexGothic",sans-serif;line-height:1.7}'
 }
+
+
+# APA 7 (sections 6.42-6.44): Latin statistical symbols in italics, Greek ones (η, ε) upright,
+# and a true minus sign (U+2212) for negative numbers.
+_STAT = re.compile(r"(?<![\w/.])(F|t|p|b|r|R²|n|N|M|SD|χ²)(?=\(|\s=\s|\s&lt;\s|\s&gt;\s)")
+_NEG = re.compile(r"(?<![\w.])-(?=\.?\d)")
+
+
+def apa_html(escaped: str) -> str:
+    """APA details on already-escaped text: italic statistics and a true minus sign.
+
+    ``F(1.02, 9.19) = 22.40, p < .001`` gets ``<i>F</i>`` and ``<i>p</i>``; ``b = -0.7`` gets
+    U+2212 for its minus. Hyphens inside words and ranges (``q10-q90``, ``2-vs-5``) are left.
+    """
+    return _STAT.sub(r"<i>\1</i>", _NEG.sub("\u2212", escaped))
+
+
+def _num(x: float, digits: int) -> str:
+    return _NEG.sub("\u2212", f"{x:.{digits}f}")
 
 
 def figure_to_base64(fig, dpi: int = 110) -> str:
@@ -61,10 +81,10 @@ class Report:
         attr = f' class="{cls}"' if cls else ""
         for para in str(text).split("\n\n"):
             if para.strip():
-                self._parts.append(f"<p{attr}>{html.escape(para.strip())}</p>")
+                self._parts.append(f"<p{attr}>{apa_html(html.escape(para.strip()))}</p>")
 
     def bullets(self, items):
-        lis = "".join(f"<li>{html.escape(str(i))}</li>" for i in items)
+        lis = "".join(f"<li>{apa_html(html.escape(str(i)))}</li>" for i in items)
         self._parts.append(f"<ul>{lis}</ul>")
 
     def note(self, text: str):
@@ -72,7 +92,7 @@ class Report:
 
     def table(self, df: pd.DataFrame, caption: str | None = None, digits: int = 2, max_rows: int = 200):
         shown = df.head(max_rows)
-        body = shown.to_html(index=False, float_format=lambda x: f"{x:.{digits}f}", border=0, na_rep="–", escape=True)
+        body = shown.to_html(index=False, float_format=lambda x: _num(x, digits), border=0, na_rep="–", escape=True)
         cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
         more = f"<p class='meta'>{html.escape(t('report.more_rows', self.lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
         self._parts.append(cap + body + more)

@@ -84,9 +84,29 @@ def search_slopes(summary: pd.DataFrame, trials: pd.DataFrame | None = None, tri
 
 
 def slope_ratio(slopes: pd.DataFrame) -> pd.DataFrame:
-    """Absent:present slope ratio per source x task (about 2 for serial self-terminating search)."""
+    """Absent:present slope ratio per source x task (about 2 for serial self-terminating search).
+
+    A ratio is only meaningful when both slopes are reliably different from zero: the ratio of
+    two near-zero slopes (feature search) can take any value and sign. Where the slopes carry
+    95 % CIs (``ci_low``, ``ci_high``) and either interval includes 0, ``ratio`` is left empty
+    (NaN) and ``note`` says why; ``note`` is empty (None) where the ratio is defined.
+    """
     wide = slopes.pivot_table(index=["source", "task"], columns="target_present", values="slope")
     out = wide.rename(columns={True: "present_slope", False: "absent_slope"}).reset_index()
     out.columns.name = None
+    for col in ("absent_slope", "present_slope"):
+        if col not in out:
+            out[col] = np.nan
     out["ratio"] = out["absent_slope"] / out["present_slope"]
-    return out
+    out["note"] = None
+    if {"ci_low", "ci_high"} <= set(slopes.columns):
+        spans = slopes.assign(zero=(slopes["ci_low"] <= 0) & (slopes["ci_high"] >= 0))
+        zero = spans.pivot_table(index=["source", "task"], columns="target_present", values="zero", aggfunc="max")
+        for i, row in out.iterrows():
+            key = (row["source"], row["task"])
+            which = [name for tp, name in ((False, "absent"), (True, "present"))
+                     if tp in zero.columns and key in zero.index and bool(zero.loc[key, tp])]
+            if which:
+                out.loc[i, "ratio"] = np.nan
+                out.loc[i, "note"] = f"undefined: the {' and the '.join(which)} slope's 95% CI includes 0"
+    return out[["source", "task", "absent_slope", "present_slope", "ratio", "note"]]
