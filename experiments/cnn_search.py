@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.options import Option
+from psysim.tables import TableSpec
 
 NAME = "cnn-search"
 DESCRIPTION = "CNNs trained on search displays: set-size effect of accuracy/confidence, CAM/Grad-CAM localisation vs Itti-Koch and humans"
@@ -42,6 +43,25 @@ DESCRIPTION = "CNNs trained on search displays: set-size effect of accuracy/conf
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
 SALIENCY_RENDER = 512  # Itti-Koch maps are computed at psysim's standard saliency render size
+
+TABLES = {
+    "accuracy": TableSpec("accuracy.csv", {"network": "str", "task": "str", "set_size": "int", "target_present": "bool",
+                                           "accuracy": "float", "confidence": "float", "p_present": "float", "n": "int"},
+                          keys=("network", "task", "set_size", "target_present")),
+    "localisation": TableSpec("localisation.csv", {"network": "str", "method": "str", "task": "str", "set_size": "int",
+                                                   "metric": "str", "value": "float"},
+                              keys=("network", "method", "task", "set_size", "metric"), nullable=("value",)),
+    "set_size_effect": TableSpec("set_size_effect.csv", {"source": "str", "task": "str", "target_present": "bool",
+                                                         "error_slope_pct_per_item": "float",
+                                                         "confidence_slope_pct_per_item": "float",
+                                                         "rt_slope_ms_per_item": "float"},
+                                 keys=("source", "task", "target_present"),
+                                 nullable=("error_slope_pct_per_item", "confidence_slope_pct_per_item", "rt_slope_ms_per_item")),
+    "training": TableSpec("training.csv", {"epoch": "int", "train_loss": "float", "train_acc": "float",
+                                           "task": "str", "condition": "str"},
+                          keys=("task", "condition", "epoch"), nullable=("train_loss", "train_acc")),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("n_per_cell", int, 100, quick=12, low=1, high=10_000,

@@ -45,12 +45,46 @@ from psysim.fitting.plan import bic_table, fits_table, plan_fits, predictions_ta
 from psysim.options import Option
 from psysim.stats import cell_summary, rm_anova, search_slopes, slope_ratio
 from psysim.stats.inference import ANOVA_COLUMNS
+from psysim.tables import TableSpec
 
 NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
 USES_EXECUTOR = True
 MODELS = ("fit", "cgs", "gs")
 AVAILABLE = MODELS + ("gs6",)  # gs6 on request (--set models=fit,cgs,gs,gs6): it is the costliest to fit
+
+_CELL = {"task": "str", "set_size": "int", "target_present": "bool"}
+_FIT = {"model": "str", "task": "str", "subject": "any"}
+TABLES = {
+    "exclusions": TableSpec("exclusions.csv", {"rule": "str", "trials": "int", "observers": "int"}),
+    "observers": TableSpec("observers.csv", {"observer": "any", "n_trials": "int", "n_excluded": "int", "kept": "bool"},
+                           keys=("observer",)),
+    "subject_cells": TableSpec("subject_cells.csv", {"source": "str", "subject": "any", **_CELL, "n_trials": "int",
+                                                     "error_rate": "float", "n_rt": "int"},
+                               keys=("source", "subject", "task", "set_size", "target_present")),
+    "cells": TableSpec("cells.csv", {**_CELL, "n_subjects": "int", "rt_status": "str", "error_rate": "float"},
+                       keys=("task", "set_size", "target_present")),
+    "slopes": TableSpec("slopes.csv", {"source": "str", "task": "str", "target_present": "bool", "slope": "float",
+                                       "n_subjects": "int", "method": "str"},
+                        keys=("source", "task", "target_present"), nullable=("slope",)),
+    "slope_ratios": TableSpec("slope_ratios.csv", {"source": "str", "task": "str", "ratio": "float"},
+                              keys=("source", "task"), nullable=("ratio",)),
+    "anova": TableSpec("anova.csv", {"source": "str", "task": "str", "effect": "str", "F": "float", "df1": "int",
+                                     "df2": "int", "p": "float"}, keys=("source", "task", "effect"),
+                       nullable=("F", "p")),
+    "anova_observers": TableSpec("anova_observers.csv", {"task": "str", "observers": "int", "complete": "int"},
+                                 keys=("task",)),
+    "fits": TableSpec("fits.csv", {**_FIT, "data": "str", "loss": "float", "loglik": "float", "bic": "float",
+                                   "n_obs": "int", "k": "int", "converged": "bool"}, keys=("model", "task", "subject")),
+    "predictions": TableSpec("predictions.csv", {**_FIT, **{c: v for c, v in _CELL.items() if c != "task"}, "n": "int",
+                                                 "pred_error_rate": "float"},
+                             keys=("model", "subject", "task", "set_size", "target_present")),
+    "bic": TableSpec("bic.csv", {"task": "str", "subject": "any"}, keys=("task", "subject")),
+    "fixed": TableSpec("fixed.csv", {**_FIT, "param": "str", "value": "float"}, keys=("model", "task", "subject", "param")),
+    "notes": TableSpec("notes.csv", {"kind": "str", "text": "str"}),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them
+(their columns and keys: which tasks and observers they hold depends on the data set)."""
 
 OPTIONS = (
     Option("data", str, "wolfe2010", help="data-set description: FILE.toml, or a built-in name (wolfe2010)"),

@@ -71,6 +71,7 @@ from scipy import stats
 from psysim.errors import PsysimError
 from psysim.options import Option
 from psysim.report import Report
+from psysim.tables import TableSpec
 
 NAME = "distillation"
 DESCRIPTION = "Knowledge distillation (Hinton et al. 2015) of a search CNN at temperatures 1-16: student accuracy and CAM agreement"
@@ -92,6 +93,24 @@ HINTON = "Hinton, G., Vinyals, O., & Dean, J. (2015). Distilling the knowledge i
 ZHOU = "Zhou, B., Khosla, A., Lapedriza, A., Oliva, A., & Torralba, A. (2016). Learning deep features for discriminative localization. CVPR, 2921-2929."
 ZHANG = "Zhang, J., Bargal, S. A., Lin, Z., Brandt, J., Shen, X., & Sclaroff, S. (2018). Top-down neural attention by excitation backprop. International Journal of Computer Vision, 126(10), 1084-1102."
 WOLFE = "Wolfe, J. M., Palmer, E. M., & Horowitz, T. S. (2010). Reaction time distributions constrain models of visual search. Vision Research, 50(14), 1304-1311."
+
+_COND = {"transfer_per_cell": "int", "transfer_images": "int", "condition": "str", "temperature": "float",
+         "alpha": "float"}
+TABLES = {
+    "runs": TableSpec("distillation.csv", {**_COND, "seed": "int", "accuracy": "float", "teacher_agreement": "float",
+                                            "cam_correlation": "float", "pointing": "float"},
+                      keys=("transfer_per_cell", "condition", "temperature", "seed"),
+                      nullable=("temperature", "cam_correlation")),
+    "summary": TableSpec("summary.csv", {**_COND, "n_seeds": "int", "accuracy": "float"},
+                         keys=("transfer_per_cell", "condition", "temperature"), nullable=("temperature",)),
+    "trend": TableSpec("trend.csv", {"transfer_per_cell": "int", "metric": "str", "slope_per_doubling": "float",
+                                     "ci_low": "float", "ci_high": "float", "n_seeds": "int"},
+                       keys=("transfer_per_cell", "metric"), nullable=("slope_per_doubling", "ci_low", "ci_high")),
+    "teacher": TableSpec("teacher.csv", {"task": "str", "size_px": "int", "parameters": "int", "accuracy": "float"}),
+    "teacher_history": TableSpec("teacher_history.csv", {"epoch": "int", "train_loss": "float", "train_acc": "float"},
+                                 keys=("epoch",)),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("task", str, "conjunction", choices=("feature", "orientation", "conjunction", "spatial"),

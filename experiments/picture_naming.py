@@ -65,6 +65,7 @@ from psysim.naming.pictures import INK_THRESHOLD
 from psysim.naming.train import stream_seed
 from psysim.options import Option
 from psysim.report import Report
+from psysim.tables import TableSpec
 
 NAME = "picture-naming"
 DESCRIPTION = "CNN picture naming (transfer vs fine-tuning) on held-out views, compared with human naming norms"
@@ -73,6 +74,27 @@ EVAL_STRENGTHS = (0.7, 1.3)  # training strengths are uniform in 0.4-1.2 (other 
 TRAIN_STRENGTH = (0.4, 1.2)
 T_GRID = np.exp(np.linspace(np.log(0.05), np.log(20.0), 41))
 NORMS = {"rt": "human_rt", "h": "human_h", "pct_modal": "human_pct_modal"}
+_BY = {"backbone": "str", "regime": "str"}
+TABLES = {
+    "items": TableSpec("items.csv", {**_BY, "item": "any", "name": "str", "accuracy": "float", "top5": "float",
+                                     "p_correct": "float", "entropy": "float", "n_views": "int", "n_seeds": "int"},
+                       nullable=("entropy",)),
+    "regressions": TableSpec("regressions.csv", {**_BY, "model": "str", "outcome": "str", "predictor": "str",
+                                                 "coefficient": "float", "n": "int"},
+                             keys=("backbone", "regime", "model", "outcome", "predictor"),
+                             nullable=("coefficient",)),
+    "seeds": TableSpec("seeds.csv", {**_BY, "seed": "int", "accuracy": "float", "top5": "float", "p_correct": "float",
+                                     "entropy": "float"}, keys=("backbone", "regime", "seed")),
+    "training_history": TableSpec("training_history.csv", {"epoch": "int", "stage": "str", **_BY, "seed": "int"}),
+    "r2_change": TableSpec("r2_change.csv", {**_BY, "delta_r2": "float", "n": "int"}, optional=True,
+                           nullable=("delta_r2",)),
+    "temperature_splits": TableSpec("temperature_splits.csv", {"split": "int", "T": "float", **_BY},
+                                    optional=True, nullable=("T",)),
+    "colour_test": TableSpec("colour_test.csv", _BY, optional=True),
+}
+"""The run folder's tables (the last three only with reaction times / colour versions), checked when
+the run writes them and when `psysim report` reads them."""
+
 OPTIONS = (
     Option("backbone", str, "psysim-glyphs", choices=NAMING_BACKBONES, multiple=True,
            help="backbone(s), comma-separated; torchvision ones need their cached ImageNet weights"),

@@ -65,6 +65,7 @@ from psysim.models import get_model, make_design
 from psysim.options import Option
 from psysim.report import Report
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
+from psysim.tables import TableSpec
 
 NAME = "rt-distributions"
 DESCRIPTION = "FIT, Guided Search 2.0 and 6.0 and Competitive Guided Search fitted to every observer's RT distributions (Wolfe et al. 2010)"
@@ -75,6 +76,27 @@ MODELS = ("cgs", "gs", "gs6", "fit")
 LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "gs6": "Guided Search 6.0",
           "fit": "Feature Integration"}
 RECOVERED = ("cgs", "gs6")  # models whose parameter recovery the run checks
+
+_FIT = {"model": "str", "task": "str", "subject": "any"}
+_PRED = {**_FIT, "set_size": "int", "target_present": "bool", "n": "int", "n_correct": "int", "n_error": "int",
+         "error_rate": "float", "pred_error_rate": "float", "p_error": "float"}
+TABLES = {
+    "fits": TableSpec("fits.csv", {**_FIT, "data": "str", "loss": "float", "loglik": "float", "aic": "float",
+                                   "bic": "float", "n_obs": "int", "k": "int", "converged": "bool"},
+                      keys=("model", "data", "task", "subject")),
+    "predictions": TableSpec("predictions.csv", _PRED, keys=("model", "subject", "task", "set_size", "target_present")),
+    "bic_by_observer": TableSpec("bic_by_observer.csv", {"task": "str", "subject": "any", "best": "str"},
+                                 keys=("task", "subject")),
+    "wins": TableSpec("wins.csv", {"task": "str", "model": "str", "wins": "int"}, keys=("task", "model")),
+    "heldout_by_subject": TableSpec("heldout_by_subject.csv", {**_FIT, "rmse_ms": "float", "ceiling_rmse_ms": "float"},
+                                    keys=("model", "task", "subject"), nullable=("rmse_ms", "ceiling_rmse_ms")),
+    "heldout": TableSpec("heldout.csv", {"model": "str", "task": "str", "rmse_ms": "float", "ceiling_rmse_ms": "float",
+                                         "n_heldout": "int"}, keys=("model", "task"),
+                         nullable=("rmse_ms", "ceiling_rmse_ms")),
+    "recovery": TableSpec("recovery.csv", {"task": "str", "param": "str", "true": "float", "estimate": "float",
+                                           "rel_error": "float"}, nullable=("rel_error",)),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),

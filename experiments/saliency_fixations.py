@@ -43,6 +43,7 @@ import pandas as pd
 from psysim.options import Option
 from psysim.report import Report
 from psysim.saliency import metrics as M
+from psysim.tables import TableSpec
 
 NAME = "saliency-fixations"
 DESCRIPTION = "Itti-Koch vs centre-bias and uniform baselines on EToCVD free-viewing fixations, MIT metrics with bootstrap CIs"
@@ -52,6 +53,17 @@ SALIENCY_MODELS = ("itti-koch", "itti-koch-onoff")
 METRICS = ("auc_judd", "auc_borji", "auc_shuffled", "nss", "cc", "kl", "sim", "info_gain")
 HIGHER_IS_BETTER = {m: m != "kl" for m in METRICS}
 CENTRE_SIGMA = 0.25
+
+TABLES = {
+    "per_image": TableSpec("per_image.csv", {"image": "any", "model": "str", "metric": "str", "value": "float"},
+                           keys=("image", "model", "metric"), nullable=("value",)),
+    "metrics": TableSpec("metrics.csv", {"model": "str", "metric": "str", "mean": "float", "ci_low": "float",
+                                         "ci_high": "float"}, keys=("model", "metric"), nullable=("mean", "ci_low", "ci_high")),
+    "differences": TableSpec("differences.csv", {"model": "str", "metric": "str", "difference": "float",
+                                                 "ci_low": "float", "ci_high": "float"},
+                             keys=("model", "metric"), nullable=("difference", "ci_low", "ci_high")),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("n_images", int, None, quick=12, low=2, help="images, spread evenly over the sorted names (default: all)"),

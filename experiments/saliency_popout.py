@@ -33,6 +33,7 @@ from psysim.models import get_model
 from psysim.models.saliency_search import RENDER_SIZE, display_maps, item_saliency
 from psysim.options import Option
 from psysim.report import Report
+from psysim.tables import TableSpec
 
 NAME = "saliency-popout"
 DESCRIPTION = "Itti-Koch saliency on feature, conjunction and spatial search displays: target rank, first fixations, implied slopes"
@@ -42,6 +43,22 @@ HUMAN_TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)
 VARIANTS = {"saliency": False, "saliency-onoff": True}
 """Search-model name -> ``on_off`` of its IttiKoch model."""
+
+_TRIALS = {"source": "str", "subject": "any", "task": "str", "set_size": "int", "target_present": "bool",
+           "response": "bool", "correct": "bool", "rt": "float"}
+TABLES = {
+    "targets": TableSpec("targets.csv", {"model": "str", "display_id": "int", "task": "str", "set_size": "int",
+                                          "target_rank": "int", "first_fixation_on_target": "bool"}),
+    "first_fixation": TableSpec("first_fixation.csv", {"model": "str", "task": "str", "set_size": "int",
+                                                       "first_fixation_rate": "float", "mean_rank": "float",
+                                                       "rank1_rate": "float", "n": "int"},
+                                keys=("model", "task", "set_size")),
+    "trials": TableSpec("trials.csv", {**_TRIALS, "n_attended": "int", "target_rank": "int", "display_id": "int"}),
+    "slopes": TableSpec("slopes.csv", {"source": "str", "task": "str", "target_present": "bool", "slope": "float",
+                                       "ci_low": "float", "ci_high": "float", "n_subjects": "int", "method": "str"},
+                        keys=("source", "task", "target_present"), nullable=("slope", "ci_low", "ci_high")),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("n_per_cell", int, 40, quick=8, low=1, high=10_000,

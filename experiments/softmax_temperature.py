@@ -63,6 +63,7 @@ from psysim.options import Option
 from psysim.report import Report
 from psysim.softmax import entropy, softmax
 from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes, slope_ratio
+from psysim.tables import TableSpec
 
 NAME = "softmax-temperature"
 DESCRIPTION = "Inverse temperature of softmax attention fitted per task and observer to Wolfe et al. (2010), priority maps compared by BIC"
@@ -77,6 +78,22 @@ NUISANCE = ("dw_quit", "t_item", "item_cv", "t_yes", "t_no", "res_mean", "m")
 _LOG = {"dw_quit": (1e-3, 100.0), "t_item": (1.0, 1000.0), "item_cv": (0.05, 5.0), "res_mean": (1.0, 3000.0)}
 _LIN = {"t_yes": (50.0, 3000.0, 1e-3), "t_no": (50.0, 3000.0, 1e-3), "m": (0.0, 0.3, 10.0)}
 CHI2_95 = 3.841458820694124  # 95% quantile of chi-square with 1 df
+
+_FIT = {"task": "str", "subject": "any", "priority": "str"}
+TABLES = {
+    "temperature": TableSpec("temperature.csv", {**_FIT, "beta": "float", "ci_low": "float", "ci_high": "float",
+                                                 "bic": "float", "loglik": "float", "n_obs": "int", "k": "int"},
+                             keys=("priority", "task", "subject")),
+    "profiles": TableSpec("profiles.csv", {"priority": "str", "task": "str", "subject": "any", "beta": "float",
+                                           "loglik": "float"}, keys=("priority", "task", "subject", "beta")),
+    "sweep": TableSpec("sweep.csv", {"task": "str", "beta": "float", "target_present": "bool", "slope": "float",
+                                     "ci_low": "float", "ci_high": "float", "ratio": "float", "error_rate": "float"},
+                       keys=("task", "beta", "target_present"), nullable=("slope", "ci_low", "ci_high", "ratio")),
+    "order": TableSpec("order.csv", {"priority": "str", "comparison": "str"}),
+    "bic": TableSpec("bic.csv", {**_FIT, "bic": "float", "delta_bic": "float", "best": "bool"},
+                     keys=("task", "subject", "priority"), nullable=("delta_bic", "best")),
+}
+"""The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("maps", str, ",".join(MODELS), quick="target,gs", choices=tuple(MODELS), multiple=True,

@@ -53,6 +53,11 @@ MODEL = "fit"
 
 _CELL = {"source": ("wolfe2010", MODEL), "task": TASKS}
 TABLES = {
+    "trials": TableSpec(
+        "trials.csv",
+        {"source": "str", "subject": "any", "task": "str", "set_size": "int", "target_present": "bool",
+         "response": "bool", "correct": "bool", "rt": "float"},
+    ),
     "summary": TableSpec(
         "summary.csv",
         {"source": "str", "task": "str", "set_size": "int", "target_present": "bool", "n_subjects": "int",

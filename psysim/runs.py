@@ -38,7 +38,8 @@ from psysim.errors import PsysimError
 from psysim.executor import executor_from_options, executor_settings, map_tasks
 from psysim.options import RUN_OPTIONS, declared, resolve_options
 from psysim.paths import check_output, output_files
-from psysim.seeds import derive_seed
+from psysim.seeds import check_seed, derive_seed
+from psysim.tables import check_run_tables, declared_tables
 
 
 def library_versions() -> dict:
@@ -300,6 +301,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
     from psysim.i18n import check_lang
 
     check_lang(lang)
+    seed = check_seed(seed)  # before any folder is made
     # unknown / out-of-range keys are refused before any work; the run sees (and metadata.json
     # records) every declared option with its value: the declared default or the one given
     options = resolve_options(experiment, dict(options or {}), quick=bool(quick))
@@ -367,6 +369,10 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             meta["executor"] = ctx._executor.describe() if ctx._executor is not None else None
             meta["tasks"] = ctx._tasks
         meta.update(ctx.metadata)
+        # the declared tables, read back as `psysim report` reads them; their row counts let it
+        # notice a table cut at a line boundary
+        tables = check_run_tables(work, declared_tables(experiment))
+        meta["tables"] = {name: len(df) for name, df in tables.items()}
         meta["files"] = output_files(work, skip=(run.checkpoints.name,))  # what --force may replace later
         atomic_write_text(work / "metadata.json", json.dumps(meta, indent=2, default=str) + "\n")
     except BaseException as exc:

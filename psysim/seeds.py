@@ -23,10 +23,35 @@ import numpy as np
 from psysim.errors import PsysimError
 
 
-def check_seed(seed, what: str = "seed") -> int:
-    """``seed`` as an int, or a one-line :class:`PsysimError` unless it is a whole number >= 0."""
+def check_seed(seed, what: str = "seed", *, generators: bool = False):
+    """The one check of a seed where it enters psysim (models, displays, networks, runs).
+
+    Parameters
+    ----------
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        A whole number >= 0 (Python or numpy integer, not a bool); with ``generators`` also a
+        ``SeedSequence`` (what executor tasks receive) or a ``Generator``, returned as they are.
+    what : str
+        The argument's name, for the message.
+    generators : bool
+        Accept a ``SeedSequence`` or ``Generator`` too (where the function hands the seed to
+        :func:`numpy.random.default_rng`); torch seeds must be whole numbers.
+
+    Returns
+    -------
+    int, SeedSequence or Generator
+
+    Raises
+    ------
+    PsysimError
+        One line naming ``what`` and the value, instead of numpy's or torch's own error (a
+        negative seed), a silent truncation (``1.5`` -> 1) or a bool taken for 0/1.
+    """
+    if generators and isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
+        return seed
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
-        raise PsysimError(f"{what} must be a whole number >= 0, got {seed!r}")
+        also = " (or a numpy SeedSequence or Generator)" if generators else ""
+        raise PsysimError(f"{what} must be a whole number >= 0{also}, got {seed!r}")
     return int(seed)
 
 

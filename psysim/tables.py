@@ -6,6 +6,12 @@ table against its spec before writing it (:meth:`psysim.runs.RunContext.write_ta
 ``spec=``), and ``psysim report`` checks it again when it reads the run folder
 (:func:`read_table`), so a truncated, edited or foreign table is refused in one line naming
 the table, the line and the column instead of being rendered with rows missing.
+
+Every experiment declares ``TABLES`` (a dict of specs). :func:`check_run_tables` is the one
+check of a run folder: :func:`psysim.runs.execute` makes it on the tables the run has just
+written (reading them back as ``psysim report`` will) and records each table's row count in
+``metadata.json`` (``tables``); ``psysim report`` makes it again before rendering, so a table
+cut at a line boundary, which its spec alone may not notice, differs from the recorded count.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import pandas as pd
 
 from psysim.errors import DataError
 
-KINDS = ("str", "int", "float", "bool")
+KINDS = ("str", "int", "float", "bool", "any")
 
 
 @dataclass(frozen=True)
@@ -31,8 +37,9 @@ class TableSpec:
     name : str
         File name in the run folder (``"slopes.csv"``).
     columns : dict
-        Column name -> kind: ``"str"``, ``"int"`` (whole numbers), ``"float"`` or ``"bool"``
-        (``True``/``False``). Every column is required; more columns are allowed
+        Column name -> kind: ``"str"``, ``"int"`` (whole numbers), ``"float"``, ``"bool"``
+        (``True``/``False``) or ``"any"`` (any non-empty value, e.g. observer ids that are
+        numbers in one data set and text in another). Every column is required; more columns are allowed
         (``prefix`` columns below, or extras).
     keys : tuple of str
         Columns that identify a row: no two rows share them.
@@ -43,6 +50,9 @@ class TableSpec:
     prefix : dict
         Prefix -> kind for families of columns (``{"param_": "float"}``); at least one
         column of each family must be there.
+    optional : bool
+        The run writes the table only in some settings (e.g. with reaction times); checked
+        when it is there, and required by ``psysim report`` when the run recorded it.
     """
 
     name: str
@@ -51,6 +61,7 @@ class TableSpec:
     grid: dict = field(default_factory=dict)
     nullable: tuple = ()
     prefix: dict = field(default_factory=dict)
+    optional: bool = False
 
     def __post_init__(self):
         bad = [k for k in (*self.columns.values(), *self.prefix.values()) if k not in KINDS]
@@ -64,6 +75,8 @@ def _show(v) -> str:
 
 def _kind_ok(s: pd.Series, kind: str) -> np.ndarray:
     """Per row: does the (non-missing) value have the kind?"""
+    if kind == "any":
+        return np.array([not (isinstance(v, str) and v == "") for v in s], dtype=bool)
     if kind == "str":
         return np.array([isinstance(v, str) and v != "" for v in s], dtype=bool)
     if kind == "bool":
@@ -161,3 +174,42 @@ def read_table(folder, spec: TableSpec) -> pd.DataFrame:
     if not isinstance(df.index, pd.RangeIndex):
         raise DataError(f"{path}: the rows have more fields than the header's {len(df.columns)} column names")
     return check_table(df, spec, where=str(path))
+
+
+def declared_tables(experiment) -> list[TableSpec]:
+    """The :class:`TableSpec` s an experiment module declares in ``TABLES`` (a dict or a list)."""
+    tables = getattr(experiment, "TABLES", None) or {}
+    return list(tables.values() if isinstance(tables, dict) else tables)
+
+
+def check_run_tables(folder, specs, rows: dict | None = None) -> dict:
+    """Check every declared table of a run folder; ``{file name: table}`` of those there.
+
+    Parameters
+    ----------
+    folder : path
+        The run folder.
+    specs : iterable of TableSpec
+        The experiment's declared tables (:func:`declared_tables`).
+    rows : dict, optional
+        ``{file name: row count}`` the run recorded (``metadata.json`` ``tables``). A table
+        with another number of rows is refused (truncated or edited); a recorded table that
+        is missing is refused even when its spec is ``optional``.
+
+    Raises
+    ------
+    DataError
+        One line naming the table (:func:`read_table`, :func:`check_table`, or the row count).
+    """
+    folder = Path(folder)
+    rows = rows if isinstance(rows, dict) else None
+    out = {}
+    for spec in specs:
+        if spec.optional and not (folder / spec.name).exists() and (rows is None or spec.name not in rows):
+            continue
+        df = read_table(folder, spec)
+        want = rows.get(spec.name) if rows is not None else None
+        if want is not None and want != len(df):
+            raise DataError(f"{folder / spec.name}: {len(df)} rows, but the run wrote {want} (a truncated or edited table?)")
+        out[spec.name] = df
+    return out

@@ -1,7 +1,10 @@
 """``psysim report RUN_DIR [--lang ja] [--out FILE]``: re-render a run folder's report.
 
 The report is drawn again from the tables the run wrote (no simulation is repeated), in the
-language asked for. The experiment named in the run's ``metadata.json`` must define
+language asked for. First every table the experiment declares (``TABLES``) is checked as
+``psysim run`` checked it, and against the row counts ``metadata.json`` recorded
+(:func:`psysim.tables.check_run_tables`): a truncated, edited or missing table is one line
+naming it, exit 2. The experiment named in the run's ``metadata.json`` must define
 ``report(run_dir, lang="en", out=None) -> Path``.
 """
 
@@ -52,15 +55,18 @@ def read_metadata(run_dir: Path) -> dict:
 def cmd_report(args) -> int:
     from psysim.paths import check_output, psysim_html
     from psysim.runs import get_experiment
+    from psysim.tables import check_run_tables, declared_tables
 
     meta = read_metadata(args.run_dir)
     exp = get_experiment(meta["experiment"])
-    if not callable(getattr(exp, "report", None)):
-        raise PsysimError(f"experiment {exp.NAME!r} cannot re-render its report (its module defines no report(run_dir, lang))")
     out = args.out if args.out is not None else default_report_path(args.run_dir, args.lang)
     if out.suffix.lower() not in (".html", ".htm"):
         raise PsysimError(f"--out {out}: the file name must end in .html")
     check_output(out, kind="file", owned=psysim_html, has_force=False)  # replaces only a report psysim wrote
+    # every declared table, with the checks `psysim run` made before writing it, before anything is drawn
+    check_run_tables(args.run_dir, declared_tables(exp), meta.get("tables"))
+    if not callable(getattr(exp, "report", None)):
+        raise PsysimError(f"experiment {exp.NAME!r} cannot re-render its report (its module defines no report(run_dir, lang))")
     written = exp.report(args.run_dir, lang=args.lang, out=out)
     print(f"wrote {written}")
     return 0

@@ -25,6 +25,7 @@ import pandas as pd
 
 from psysim.errors import PsysimError
 from psysim.resources import read_toml, stimuli_file
+from psysim.seeds import check_seed
 
 ITEM_COLUMNS = ("display_id", "item", "x", "y", "colour", "orientation", "shape", "is_target")
 DISPLAY_COLUMNS = ("display_id", "task", "set_size", "target_present")
@@ -225,7 +226,7 @@ def make_displays(
             raise PsysimError(f"set size {n!r} must be a whole number from 1 to {geo.max_items}")
     if int(n_per_cell) < 1:
         raise PsysimError(f"n_per_cell must be at least 1, got {n_per_cell}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, generators=True))
     disp_frames, item_frames = [], []
     next_id = 0
     for spec in specs:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from psysim.seeds import check_seed
+
 PART_KINDS = ("ellipse", "ring", "rect", "segment", "arc", "zigzag", "blob")
 
 
@@ -33,7 +35,7 @@ def _blob_points(cx, cy, r, aspect, rot, coef, phase, n=48):
 
 def make_prototypes(n_classes: int, seed=0) -> list[dict]:
     """Random class prototypes (plain data: numbers and lists), one per class."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, generators=True))
     protos = []
     for _ in range(int(n_classes)):
         body = {
@@ -136,7 +138,7 @@ def glyph_bank(n_classes: int = 256, n_line: int = 3, n_colour: int = 2, size: i
         ``(M,)`` bool.
     """
     protos = make_prototypes(n_classes, seed)
-    rng = np.random.default_rng([int(seed), 1])
+    rng = np.random.default_rng([check_seed(seed), 1])
     imgs, labels, col = [], [], []
     for c, proto in enumerate(protos):
         kinds = [False] * n_line + ([True] * n_colour if proto["has_colour"] else [])

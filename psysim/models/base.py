@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.seeds import check_seed
 from psysim.trials import make_trials, validate_trials
 
 
@@ -149,7 +150,7 @@ class SearchModel:
         if self.needs_items and displays is None:
             raise PsysimError(f"{self.name} reads item tables: pass a DisplaySet from psysim.displays.make_displays")
         table = table.reset_index(drop=True)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed, generators=True))
         out = self._simulate(table, rng, displays)
         extra = {k: v for k, v in out.items() if k not in ("response", "rt")}
         if "display_id" in table.columns and "display_id" not in extra:

@@ -62,6 +62,7 @@ from scipy.special import expit
 
 from psysim.errors import PsysimError
 from psysim.models.base import Param, SearchModel, register
+from psysim.seeds import check_seed
 
 PRIORITY_MAPS: dict = {}
 """Name -> function ``(cell, spec, displays) -> (n_displays, set_size)`` priorities in [0, 1]."""
@@ -603,7 +604,7 @@ class SoftmaxCellPredictor:
         self.model_cls = model_cls
         self.cells = cells[["task", "set_size", "target_present"]].reset_index(drop=True)
         self.exact = hasattr(model_cls, "outcomes")
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(check_seed(seed, generators=True))
         if displays is None:
             tasks = list(pd.unique(self.cells["task"]))
             sizes = sorted(int(s) for s in self.cells["set_size"].unique())

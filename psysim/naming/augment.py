@@ -33,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 from psysim.errors import ParameterError
+from psysim.seeds import check_seed
 
 ROTATION_DEG, SCALE, ASPECT, SHEAR, SHIFT = 12.0, 0.15, 0.08, 0.08, 0.08
 STROKE_P, BLUR_SIGMA, CONTRAST_LO, CONTRAST_HI, BRIGHTNESS = 0.3, 0.8, 0.35, 0.15, 0.06
@@ -151,7 +152,7 @@ def make_views(x: torch.Tensor, n_views: int, strength, seed, colour=None) -> tu
     Returns the views ``(N * n_views, 3, H, W)`` (picture-major: the views of picture 0 first)
     and the picture index of each view.
     """
-    g = torch.Generator().manual_seed(int(seed))
+    g = torch.Generator().manual_seed(check_seed(seed))
     idx = torch.arange(x.shape[0]).repeat_interleave(int(n_views))
     col = None if colour is None else torch.as_tensor(colour, dtype=torch.bool)[idx]
     return augment_pictures(x[idx], g, strength, col), idx

@@ -21,6 +21,7 @@ import statsmodels.api as sm
 from scipy import stats
 
 from psysim.errors import DataError
+from psysim.seeds import check_seed
 from psysim.stats.apa import fmt_p
 
 COLUMNS = ["model", "outcome", "predictor", "coefficient", "ci_low", "ci_high", "se", "p", "r2", "adj_r2", "n"]
@@ -141,7 +142,7 @@ def temperature_split_test(entropy_by_t: np.ndarray, temperatures, y, covariates
     n = len(y)
     if n < 10:
         raise DataError(f"temperature split test: only {n} items with complete data")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, generators=True))
     rows = []
     for s in range(int(n_splits)):
         perm = rng.permutation(n)

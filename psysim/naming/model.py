@@ -29,6 +29,7 @@ import torch
 from torch import nn
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.seeds import check_seed
 
 REGIMES = ("transfer", "finetune")
 NAMING_BACKBONES = ("psysim-glyphs", "psysim-random", "mnasnet1_0", "efficientnet_b0", "resnet18")
@@ -172,7 +173,7 @@ def build_naming_network(backbone: str, names, regime: str = "transfer", seed=0)
     else:
         raise ParameterError(f"unknown naming backbone {backbone!r}; known: {', '.join(NAMING_BACKBONES)}")
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(check_seed(seed))
         model = NamingNetwork(net, n_feat, names, backbone_name=backbone, **kw)
     if regime == "transfer":
         model.freeze_backbone()

@@ -24,12 +24,13 @@ from psysim.errors import ParameterError, PsysimError
 from psysim.naming.augment import augment_pictures
 from psysim.naming.model import NamingNetwork
 from psysim.naming.pictures import PictureSet
+from psysim.seeds import check_seed
 
 
 def stream_seed(seed, *key) -> int:
     """A 63-bit torch seed from a root seed and a key (CRC-32 of the key's text: stable
     across processes)."""
-    ss = np.random.SeedSequence([int(seed), *(zlib.crc32(str(k).encode("utf-8")) for k in key)])
+    ss = np.random.SeedSequence([check_seed(seed), *(zlib.crc32(str(k).encode("utf-8")) for k in key)])
     return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 

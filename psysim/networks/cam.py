@@ -45,6 +45,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from psysim.errors import PsysimError
+from psysim.seeds import check_seed
 
 METHODS = ("cam", "gradcam")
 
@@ -265,7 +266,7 @@ def randomised_copy(model: nn.Module, layers=None, seed=0) -> nn.Module:
     import copy
 
     out = copy.deepcopy(model)
-    g = torch.Generator().manual_seed(int(seed))
+    g = torch.Generator().manual_seed(check_seed(seed))
     roots = [out] if layers is None else [_module(out, name, "layer") for name in layers]
     seen = set()
     with torch.no_grad():

@@ -38,6 +38,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.seeds import check_seed
 
 METHODS = ("simclr", "byol")
 
@@ -322,7 +323,7 @@ def object_images(n_classes: int, n_instances: int, size: int = 64, seed: int = 
     from psysim.displays.objects import jitter_instance, make_prototypes, render_glyph
 
     protos = make_prototypes(n_classes, seed)
-    rng = np.random.default_rng([int(seed), 7, int(stream)])
+    rng = np.random.default_rng([check_seed(seed), 7, check_seed(stream, "stream")])
     imgs, labels, ids = [], [], []
     for k in range(int(n_instances)):
         for c, p in enumerate(protos):
@@ -471,7 +472,7 @@ def pretrain_ssl(
     if ledger is not None:
         ledger.add(images)
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(check_seed(seed))
         net = SSLNetwork(backbone, method)
         target = copy.deepcopy(nn.ModuleDict({"backbone": net.backbone, "projector": net.projector})) if method == "byol" else None
         if target is not None:
@@ -479,7 +480,7 @@ def pretrain_ssl(
                 p.requires_grad_(False)
         opt = torch.optim.AdamW([p for p in net.parameters() if p.requires_grad], lr=lr, weight_decay=1e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, int(steps)))
-        g = torch.Generator().manual_seed(int(seed))
+        g = torch.Generator().manual_seed(check_seed(seed))
         rows = []
         net.train()
         for step in tqdm(range(int(steps)), desc=f"{method} pretraining", disable=None if progress is None else not progress):

@@ -31,6 +31,7 @@ from psysim.networks.ssl import (
     ViewIdLedger,
     ssl_augment,
 )
+from psysim.seeds import check_seed
 
 
 def embed(backbone: torch.nn.Module, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
@@ -117,9 +118,9 @@ def train_supervised(backbone: torch.nn.Module, images: ImageSet, steps: int = 2
     if (images.labels < 0).any():
         raise ParameterError("train_supervised needs labelled images (label -1 found)")
     n_classes = int(images.labels.max()) + 1
-    g = torch.Generator().manual_seed(int(seed))
+    g = torch.Generator().manual_seed(check_seed(seed))
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(check_seed(seed))
         backbone.classifier = torch.nn.Linear(backbone.classifier.in_features, n_classes)
         opt = torch.optim.AdamW(backbone.parameters(), lr=lr, weight_decay=1e-4)
         sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=max(1, int(steps)))

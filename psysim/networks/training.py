@@ -27,6 +27,7 @@ from psysim import __version__
 from psysim.errors import PsysimError
 from psysim.networks.architectures import build_network
 from psysim.networks.data import CLASSES, SearchImages, augment
+from psysim.seeds import check_seed
 
 CHECKPOINT_FORMAT = "psysim.network/1"
 
@@ -35,7 +36,7 @@ def seeded_network(arch: str, seed=0, **config) -> nn.Module:
     """Build a network (:func:`~psysim.networks.architectures.build_network`) whose initial
     weights depend only on ``seed``."""
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(check_seed(seed))
         return build_network(arch, **config)
 
 
@@ -115,14 +116,14 @@ def train_network(
     """
     if len(train) == 0:
         raise PsysimError("no training images")
-    g = torch.Generator().manual_seed(int(seed))
+    g = torch.Generator().manual_seed(check_seed(seed))
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
     n_batches = -(-len(train) // batch_size)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=max(1, epochs * n_batches), pct_start=0.15)
     rows, best_loss, best_state, best_epoch, bad = [], np.inf, None, -1, 0
     stopped = False
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(check_seed(seed))
         bar = tqdm(range(epochs), desc="training", unit="epoch", disable=None if progress is None else not progress)
         for epoch in bar:
             model.train()
@@ -213,7 +214,7 @@ def evaluate(model: nn.Module, data: SearchImages, temperature: float = 1.0, noi
     """
     x = data.tensor()
     if noise > 0:
-        g = torch.Generator().manual_seed(int(seed))
+        g = torch.Generator().manual_seed(check_seed(seed))
         x = (x + noise * torch.randn(x.shape, generator=g)).clamp_(0, 1)
     p = predict(model, x, temperature)[:, 1].numpy()
     out = data.table[["display_id", "task", "set_size", "target_present"]].copy()

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from psysim.errors import PsysimError
+from psysim.seeds import check_seed
 
 EPS = np.finfo(np.float64).eps
 """Regulariser of the MIT code (MATLAB ``eps``)."""
@@ -133,7 +134,7 @@ def auc_borji(s, fix, n_splits: int = 100, step: float = 0.1, seed=0) -> float:
     mask = _fixated(f, "auc_borji")
     s = _unit_range(s)
     sf = s[mask]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, generators=True))
     idx = rng.integers(0, s.size, size=(int(n_splits), len(sf)))
     return _auc_sampled(sf, s.ravel()[idx], step)
 
@@ -150,7 +151,7 @@ def auc_shuffled(s, fix, other_fix, n_splits: int = 100, step: float = 0.1, seed
     sf = s[mask]
     oth = s[omask]
     k = min(len(sf), len(oth))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed, generators=True))
     splits = np.stack([oth[rng.permutation(len(oth))[:k]] for _ in range(int(n_splits))])
     return _auc_sampled(sf, splits, step)
 
