@@ -85,6 +85,8 @@ TABLES = {
                              nullable=("coefficient",)),
     "seeds": TableSpec("seeds.csv", {**_BY, "seed": "int", "accuracy": "float", "top5": "float", "p_correct": "float",
                                      "entropy": "float"}, keys=("backbone", "regime", "seed")),
+    "comparisons": TableSpec("comparisons.csv", {"comparison": "str", "needs": "str", "made": "bool", "n_items": "int",
+                                                 "reason": "str"}, keys=("comparison",), nullable=("needs", "reason")),
     "training_history": TableSpec("training_history.csv", {"epoch": "int", "stage": "str", **_BY, "seed": "int"}),
     "r2_change": TableSpec("r2_change.csv", {**_BY, "delta_r2": "float", "n": "int"}, optional=True,
                            nullable=("delta_r2",)),

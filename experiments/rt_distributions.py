@@ -93,8 +93,9 @@ TABLES = {
     "heldout": TableSpec("heldout.csv", {"model": "str", "task": "str", "rmse_ms": "float", "ceiling_rmse_ms": "float",
                                          "n_heldout": "int"}, keys=("model", "task"),
                          nullable=("rmse_ms", "ceiling_rmse_ms")),
-    "recovery": TableSpec("recovery.csv", {"task": "str", "param": "str", "true": "float", "estimate": "float",
-                                           "rel_error": "float"}, nullable=("rel_error",)),
+    "recovery": TableSpec("recovery.csv", {"model": "str", "task": "str", "param": "str", "true": "float",
+                                           "estimate": "float", "rel_error": "float"},
+                          keys=("model", "task", "param"), nullable=("rel_error",)),
 }
 """The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
@@ -263,7 +264,7 @@ def run(ctx):
                     rec_rows.append({"model": m, "task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
                                      "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])
                                      if true.params[n] != 0 else np.nan})
-    recovery = pd.DataFrame(rec_rows)
+    recovery = pd.DataFrame(rec_rows, columns=["model", "task", "param", "true", "estimate", "rel_error"])  # (header even when empty)
     ctx.write_table(recovery, "recovery.csv")
 
     # 5. figures and report

@@ -53,11 +53,6 @@ MODEL = "fit"
 
 _CELL = {"source": ("wolfe2010", MODEL), "task": TASKS}
 TABLES = {
-    "trials": TableSpec(
-        "trials.csv",
-        {"source": "str", "subject": "any", "task": "str", "set_size": "int", "target_present": "bool",
-         "response": "bool", "correct": "bool", "rt": "float"},
-    ),
     "summary": TableSpec(
         "summary.csv",
         {"source": "str", "task": "str", "set_size": "int", "target_present": "bool", "n_subjects": "int",
@@ -95,8 +90,14 @@ TABLES = {
          "chi2": "float", "bic": "float"},
         keys=("task",), grid={"task": TASKS}, prefix={"param_": "float"},
     ),
+    "trials": TableSpec(
+        "trials.csv",
+        {"source": "str", "subject": "any", "task": "str", "set_size": "int", "target_present": "bool",
+         "response": "bool", "correct": "bool", "rt": "float"},
+    ),
 }
-"""The tables of a run folder, checked when the run writes them and when `psysim report` reads them."""
+"""The tables of a run folder, checked when the run writes them and when `psysim report` reads them (in this
+order: the report's own tables first, then the trials)."""
 
 OPTIONS = (
     Option("n_per_cell", int, 500, quick=60, low=1, high=100_000,
