@@ -71,6 +71,13 @@ def library_versions() -> dict:
     return v
 
 
+FIGURE_FORMATS = ("png", "svg", "pdf")
+FIGURE_DPI = 110
+# metadata that keeps figure files byte-identical between runs with the same seed
+_FIGURE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None},
+                    "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+
+
 @dataclass
 class RunContext:
     """What an experiment's ``run(ctx)`` receives.
@@ -105,6 +112,11 @@ class RunContext:
     declared : dict or None
         The experiment's declared options by name (:func:`psysim.options.declared`; ``{}``
         for an experiment without ``OPTIONS``), read by :meth:`option`.
+    figure_formats : tuple of str
+        Formats :meth:`save_figure` writes each figure in (``png``, ``svg``, ``pdf``;
+        ``--figure-format``).
+    dpi : int
+        Resolution of raster figures (``--dpi``; vector formats embed images at it).
     """
 
     name: str
@@ -116,6 +128,8 @@ class RunContext:
     datasets: list = field(default_factory=list)
     _timings: dict = field(default_factory=dict)
     lang: str = "en"
+    figure_formats: tuple = ("png",)
+    dpi: int = FIGURE_DPI
     checkpoint_dir: Path | None = None
     fingerprint: dict | None = None
     shard: tuple | None = None
@@ -212,12 +226,39 @@ class RunContext:
         return path
 
     def save_figure(self, fig, name: str) -> Path:
-        path = self.out / name
-        fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
-        return path
+        """Save a figure in every format of :attr:`figure_formats` (``name``'s suffix is
+        replaced), byte-reproducibly (no dates or tool versions in the files); returns the
+        first file written."""
+        import matplotlib
+
+        stem = Path(name).stem
+        paths = []
+        with matplotlib.rc_context({"svg.hashsalt": "psysim", "svg.fonttype": "path", "pdf.fonttype": 42}):
+            for fmt in self.figure_formats:
+                path = self.out / f"{stem}.{fmt}"
+                fig.savefig(path, format=fmt, dpi=self.dpi, bbox_inches="tight", metadata=_FIGURE_METADATA[fmt])
+                paths.append(path)
+        return paths[0]
 
     def timer(self, label: str):
         return _Timer(self._timings, label)
+
+
+def figure_settings(formats=None, dpi=None) -> tuple[tuple, int]:
+    """``(formats, dpi)`` checked: formats from ``"png,svg,pdf"`` or a sequence, dpi 50-1200."""
+    if formats is None:
+        fmts = ("png",)
+    else:
+        items = formats.split(",") if isinstance(formats, str) else list(formats)
+        fmts = tuple(dict.fromkeys(f.strip().lower().lstrip(".") for f in items if f.strip()))
+        bad = [f for f in fmts if f not in FIGURE_FORMATS]
+        if bad or not fmts:
+            raise PsysimError(f"--figure-format {formats!r}: expected a comma-separated list of {', '.join(FIGURE_FORMATS)}")
+    if dpi is None:
+        dpi = FIGURE_DPI
+    if isinstance(dpi, bool) or not isinstance(dpi, int) or not 50 <= dpi <= 1200:
+        raise PsysimError(f"--dpi {dpi!r}: expected a whole number from 50 to 1200")
+    return fmts, dpi
 
 
 class ShardIncomplete(Exception):
@@ -272,7 +313,7 @@ def default_out(name: str) -> Path:
 
 
 def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=None, force: bool = False,
-            lang: str = "en") -> Path | None:
+            lang: str = "en", figure_formats=None, dpi: int | None = None) -> Path | None:
     """Run an experiment module into a run folder, atomically and resumably.
 
     Parameters
@@ -291,6 +332,9 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         Replace an existing run folder that psysim wrote (or an empty folder) and discard an
         interrupted run's checkpoints; any other existing ``out`` is refused
         (:func:`psysim.paths.check_output`).
+    figure_formats, dpi
+        Formats and resolution of the figure files (:func:`figure_settings`; default PNG at
+        110 dpi). They do not change what is computed, so a run resumes across them.
 
     Returns
     -------
@@ -302,6 +346,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
 
     check_lang(lang)
     seed = check_seed(seed)  # before any folder is made
+    figure_formats, dpi = figure_settings(figure_formats, dpi)
     # unknown / out-of-range keys are refused before any work; the run sees (and metadata.json
     # records) every declared option with its value: the declared default or the one given
     options = resolve_options(experiment, dict(options or {}), quick=bool(quick))
@@ -336,6 +381,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             if p.name != run.checkpoints.name:
                 shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     ctx = RunContext(name=experiment.NAME, out=work, seed=int(seed), quick=bool(quick), options=options, lang=lang,
+                     figure_formats=figure_formats, dpi=dpi,
                      checkpoint_dir=run.checkpoints, fingerprint=fingerprint, shard=shard,
                      declared=declared(experiment) or {})
     t0 = time.perf_counter()
@@ -357,6 +403,7 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
             "quick": bool(quick),
             "options": ctx.options,
             "lang": ctx.lang,
+            "figures": {"formats": list(figure_formats), "dpi": dpi},
             "started": started,
             "seconds": round(time.perf_counter() - t0, 3),
             "timings": ctx._timings,

@@ -44,6 +44,9 @@ def add_parser(sub):
                    help="experiment option; for experiments that run executor tasks also workers=N, "
                         "scheduler=ADDRESS, executor=serial|processes|dask, shard=I/N (docs/CLUSTER.md)")
     p.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the report, table headers and figure labels (default en)")
+    p.add_argument("--figure-format", default=None, metavar="png,svg,pdf",
+                   help="formats of the figure files, comma-separated (default png; the report embeds PNG)")
+    p.add_argument("--dpi", type=int, default=None, help="resolution of the figure files (default 110; 300 for print)")
     p.add_argument("--data", default=None, metavar="FILE.toml",
                    help="data set of experiments that take one (compare-models, saliency-fixations): a description file "
                         "(docs/own_data.md) or a built-in name; the same as --set data=...")
@@ -76,7 +79,8 @@ def cmd_run(args) -> int:
         if "data" in options and options["data"] != args.data:
             raise PsysimError(f"--data {args.data} and --set data={options['data']}: give the data set once")
         options["data"] = args.data
-    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=options, force=args.force, lang=args.lang)
+    out = execute(exp, out=args.out, seed=args.seed, quick=args.quick, options=options, force=args.force, lang=args.lang,
+                  figure_formats=args.figure_format, dpi=args.dpi)
     if out is not None:  # (None: one shard of a job array, reported by execute)
         print(f"wrote {out}")
     return 0
