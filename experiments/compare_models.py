@@ -45,7 +45,7 @@ from psysim.fitting.plan import bic_table, fits_table, plan_fits, predictions_ta
 from psysim.options import Option
 from psysim.stats import cell_summary, rm_anova, search_slopes, slope_ratio
 from psysim.stats.inference import ANOVA_COLUMNS
-from psysim.tables import TableSpec
+from psysim.tables import TableSpec, check_run_tables
 
 NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
@@ -186,6 +186,7 @@ def report(run_dir, lang: str = "en", out=None):
     meta = read_metadata(run_dir)
     if meta["experiment"] != NAME:
         raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {NAME!r}")
+    check_run_tables(run_dir, TABLES.values(), meta.get("tables"))  # (also when called without `psysim report`)
     out = Path(out) if out is not None else default_report_path(run_dir, lang)
     info = {k: meta.get(k, "?") for k in ("seed", "quick", "options", "data_set")}
     return render(run_dir, lang, info, out)

@@ -225,3 +225,23 @@ def test_a_tampered_checkpoint_is_not_read(tmp_path, capsys):
 
 def _twice(x, seed):
     return 2 * x
+
+
+def test_no_pickle_is_read_anywhere_in_psysim():
+    """No reader of pickles in psysim's source (package, experiments, analysis): checkpoints are data only, arrays with
+    ``allow_pickle=False``, torch files with ``weights_only=True``."""
+    import re
+    from pathlib import Path
+
+    import psysim.analysis
+    import psysim.experiments
+
+    import psysim
+
+    roots = [Path(m.__file__).parent for m in (psysim, psysim.experiments, psysim.analysis)]
+    readers = re.compile(r"pickle\.loads?\(|allow_pickle\s*=\s*True|weights_only\s*=\s*False|read_pickle|"
+                         r"joblib\.load|dill\.|cloudpickle\.|shelve\.open|marshal\.loads?|torch\.load\((?![^)]*weights_only=True)")
+    found = [f"{p}:{i}" for root in roots for p in sorted(root.rglob("*.py"))
+             for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if readers.search(line)]
+    assert found == []
+    assert readers.search("x = pickle.loads(b)") and readers.search("torch.load(p, map_location='cpu')")
