@@ -189,3 +189,29 @@ def test_fast_agrees_with_reference_in_distribution():
         e_fast = (fast["response"].to_numpy()[sel] != tp).mean()
         e_ref = (ref["response"][sel] != tp).mean()
         assert abs(e_fast - e_ref) < 4 * np.sqrt(max(e_fast, 0.01) * 2 / sel.sum())
+
+
+def test_selection_keys_pick_the_highest_priority_and_its_index():
+    # the packed keys of the fast diffuser: one integer max gives the best item and its index
+    from psysim.models.gs6_diffuser import selection_keys
+
+    rng = np.random.default_rng(0)
+    for dtype, bits in ((np.float32, 5), (np.float64, 7)):
+        x = rng.normal(0.0, 3.0, (18, 5000)).astype(dtype)
+        x[0, :50] = -np.inf
+        keys = selection_keys(x, np.arange(18)[:, None], bits)
+        best = keys.max(axis=0) & ((1 << bits) - 1)
+        top2 = np.sort(x, axis=0)[-2:]
+        clear = (top2[1] - top2[0]) > 1e-4 * np.abs(top2[1])  # not tied at the key's precision
+        assert clear.mean() > 0.99
+        assert (best[clear] == x.argmax(axis=0)[clear]).all()
+        order = np.argsort(selection_keys(np.sort(x[:, 0]), np.zeros(18, int), bits), kind="stable")
+        assert (order == np.arange(18)).all()
+
+
+def test_exit_time_atoms_have_the_exact_mean():
+    from psysim.models.gs6_diffusion import N_ATOMS, midpoint_quantiles
+
+    q = midpoint_quantiles(6.0, 1.0)
+    assert len(q) == N_ATOMS and np.all(np.diff(q) >= 0)
+    assert q.mean() == pytest.approx(1000 * 1.0 / 6.0 * np.tanh(6.0), rel=0.005)

@@ -25,8 +25,9 @@ diffuser"; the car-wash analogy, Fig. 7): every ``select_ms`` (GS6: about 50 ms,
 available item of highest priority enters a diffuser that holds at most ``capacity`` items;
 when it is full, the next selection waits for an item to leave. Each item's identity
 accumulates as a diffusion toward a target bound or a distractor bound (drift ``drift`` toward
-the correct bound, bounds at ``+-bound``, unit noise; :mod:`psysim.models.gs6_diffusion` draws
-exit times exactly). An item reaching the target bound ends the search with "present" (a
+the correct bound, bounds at ``+-bound``, unit noise; :mod:`psysim.models.gs6_diffusion` computes the
+exact exit-time distribution, and the simulation draws from 65,536 equally likely quantiles of
+it). An item reaching the target bound ends the search with "present" (a
 distractor doing so is a false alarm); an item reaching the distractor bound is released.
 Memory for rejected items is imperfect (section "Memory in search"): a released item is
 forgotten with probability ``recheck`` and may then be selected again, with a fresh draw of
@@ -73,10 +74,14 @@ could not be consulted here, so these follow the paper's text):
   psysim's Guided Search 2.0 (Chun & Wolfe 1996); false alarms leave it unchanged. At
   equilibrium the miss share of all trials is about ``quit_down / (quit_up + quit_down)``.
 
-Vectorisation: the diffuser is stepped for all trials at once (arrays over trials x items, one
-step per selection, finished trials dropped as the loop goes), with random numbers drawn per
-step for every trial so that a fit's simulations share them (common random numbers). The
-adaptive threshold then runs as many observer chains side by side, as for Guided Search 2.0.
+Vectorisation (:mod:`psysim.models.gs6_diffuser`): the diffuser is stepped for all trials at
+once (arrays over items x trials, one step per selection, finished trials masked and compacted
+as the loop goes), with one raw 64-bit random number drawn per step for every trial so that a
+fit's simulations share them (common random numbers): 16 bits pick the item's exit time among
+65,536 equiprobable quantiles, 16 bits the fresh priority noise of a forgotten item among
+65,536 standard-normal quantiles (so that noise is cut at +-4.3 SD), 32 bits decide the
+identification and the forgetting. The adaptive threshold then runs as many observer chains side
+by side, as for Guided Search 2.0.
 """
 
 from __future__ import annotations
