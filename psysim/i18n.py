@@ -512,18 +512,37 @@ def translate_table(df, lang: str = "en", columns: bool = True, values: Iterable
     return out
 
 
+# English figure labels: display names, not the codes tables and files use (issue 19, item 4)
+DISPLAY_EN = {
+    "wolfe2010": "Observers (Wolfe et al., 2010)",
+    "fit": "FIT",
+    "gs": "Guided Search 2.0",
+    "gs6": "Guided Search 6.0",
+    "cgs": "CGS",
+    "saliency": "Itti-Koch search",
+    "softmax": "Softmax search",
+    "feature": "Feature search",
+    "conjunction": "Conjunction search",
+    "spatial": "Spatial configuration search",
+    "orientation": "Orientation search",
+    "source": "Data",
+    "target": "Target",
+}
+
+
 def plot_labels(lang: str = "en") -> dict:
     """Labels for :mod:`psysim.plots` figures: every data value and axis text they show.
 
-    The keys are the English strings the plotting functions use; the values their
-    translation. Unknown strings are shown unchanged.
+    The keys are the English strings (codes) the plotting functions use; the values their
+    display names in ``lang`` ("Observers (Wolfe et al., 2010)" and "FIT" in English, not
+    ``wolfe2010`` and ``fit``). Unknown strings are shown unchanged.
     """
     check_lang(lang)
     out = {}
     for key, texts in LABELS.items():
         kind, _, value = key.partition(".")
         if kind in ("task", "source", "method", "effect"):
-            out[value] = texts[lang]
+            out[value] = DISPLAY_EN.get(value, texts[lang]) if lang == "en" else texts[lang]
         elif kind == "target":
             out[LABELS[key]["en"]] = texts[lang]
     out.update(
@@ -531,8 +550,8 @@ def plot_labels(lang: str = "en") -> dict:
             "Set size (items)": t("axis.set_size", lang),
             "Mean correct RT (ms)": t("axis.mean_rt", lang),
             "Errors (%)": t("axis.errors", lang),
-            "source": t("legend.source", lang),
-            "target": t("legend.target", lang),
+            "source": DISPLAY_EN["source"] if lang == "en" else t("legend.source", lang),
+            "target": DISPLAY_EN["target"] if lang == "en" else t("legend.target", lang),
         }
     )
     return out

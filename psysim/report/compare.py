@@ -45,7 +45,7 @@ def _figures(cells, preds, source, lang="en"):
     from psysim.plots import rt_set_size_plot
 
     _ = translator(lang)
-    labels = None if lang == "en" else {**plot_labels(lang), "Median correct RT (ms)": _("cm.axis_median")}
+    labels = {**plot_labels(lang), "Median correct RT (ms)": _("cm.axis_median")}
     figs = {}
     ok = cells.dropna(subset=["mean_rt"])
     if len(ok):
