@@ -150,7 +150,7 @@ def test_rt_distributions_sigkill_then_resume_equals_uninterrupted(serial_run, d
 def test_rt_distributions_rejects_bad_options(tmp_path, data_dir):
     from psysim.runs import execute, get_experiment
 
-    for options, message in (({"models": "cgs,nope"}, "--set models='cgs,nope': 'nope' is not one of cgs, gs, fit"),
+    for options, message in (({"models": "cgs,nope"}, "--set models='cgs,nope': 'nope' is not one of cgs, gs, gs6, fit"),
                              ({"tasks": "colour"}, "--set tasks='colour': 'colour' is not one of feature"),
                              ({"modles": "cgs"}, "unknown option of experiment rt-distributions; did you mean 'models'"),
                              ({"workers": "lots"}, "option workers='lots'")):
