@@ -272,6 +272,24 @@ def save_checkpoint(path, model: nn.Module, meta: dict | None = None) -> Path:
     return path
 
 
+def _check_payload(path, payload: dict) -> None:
+    """Refuse a checkpoint of the right format whose fields are missing or of the wrong type."""
+    kinds = {"arch": str, "config": dict, "state_dict": dict}
+    for key, kind in kinds.items():
+        if not isinstance(payload.get(key), kind):
+            raise PsysimError(f"{path}: damaged network checkpoint ('{key}' is {type(payload.get(key)).__name__}, "
+                              f"expected {kind.__name__})")
+    classes = payload.get("classes", [])
+    if not isinstance(classes, list | tuple) or not all(isinstance(c, str) for c in classes):
+        raise PsysimError(f"{path}: damaged network checkpoint ('classes' must be a list of class names)")
+    meta = payload.get("meta", {})
+    size = meta.get("image_size") if isinstance(meta, dict) else None
+    if not isinstance(meta, dict) or (size is not None and not (
+            isinstance(size, list | tuple) and len(size) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 8192 for v in size))):
+        raise PsysimError(f"{path}: damaged network checkpoint ('meta' must be a table with image_size = [H, W] px)")
+
+
 def load_checkpoint(path) -> tuple[nn.Module, dict]:
     """Load a network saved by :func:`save_checkpoint`; returns ``(model in eval mode, info)``.
 
@@ -287,10 +305,14 @@ def load_checkpoint(path) -> tuple[nn.Module, dict]:
         raise PsysimError(f"{path}: not a readable checkpoint ({type(exc).__name__})") from None
     if not isinstance(payload, dict) or payload.get("format") != CHECKPOINT_FORMAT:
         raise PsysimError(f"{path}: not a psysim network checkpoint (expected format {CHECKPOINT_FORMAT})")
-    model = build_network(payload["arch"], **payload["config"])
+    _check_payload(path, payload)
+    try:
+        model = build_network(payload["arch"], **payload["config"])
+    except PsysimError as exc:
+        raise PsysimError(f"{path}: {exc}") from None
     try:
         model.load_state_dict(payload["state_dict"])
-    except RuntimeError as exc:
+    except (RuntimeError, TypeError, AttributeError, KeyError, ValueError) as exc:
         raise PsysimError(f"{path}: weights do not fit the {payload['arch']} configuration ({str(exc).splitlines()[0]})") from None
     info = {k: v for k, v in payload.items() if k != "state_dict"}
     return model.eval(), info
