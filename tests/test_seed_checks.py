@@ -96,3 +96,14 @@ def test_an_experiment_run_with_a_bad_seed_writes_nothing(tmp_path):
         with pytest.raises(PsysimError, match="seed must be a whole number >= 0"):
             execute(get_experiment("visual-search"), out=tmp_path / "run", seed=bad, quick=True)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("kwargs, what", [({"seeds": (0, -1)}, "seeds"), ({"seeds": 1.5}, "seeds"),
+                                          ({"sim_seed": -3}, "sim_seed"), ({"sim_seed": True}, "sim_seed")])
+def test_a_fit_refuses_bad_search_and_simulation_seeds(kwargs, what):
+    from psysim.fitting import fit_quantiles
+    from psysim.models import get_model, make_design
+
+    trials = get_model("cgs").simulate(make_design("conjunction", (6, 18), 40), seed=1)
+    with pytest.raises(PsysimError, match=f"^{what} must be a whole number >= 0"):
+        fit_quantiles(get_model("fit"), trials, maxiter=1, popsize=2, **kwargs)

@@ -49,6 +49,7 @@ from scipy.special import gammaln
 from psysim.errors import ParameterError, PsysimError
 from psysim.fitting.result import FitResult
 from psysim.models.base import SearchModel, make_design
+from psysim.seeds import check_seed
 from psysim.stats.descriptive import QUANTILE_COLUMNS, QUANTILES, WOLFE2010_TRIM, TrimRule
 from psysim.trials import validate_trials
 
@@ -528,7 +529,7 @@ def prepare_fit(
         if trials is None:
             raise PsysimError("fit_quantiles: give trials or cells")
         cells = quantile_cells(trials, trim)
-    return FitProblem(model, cells, free, fixed, bounds, method, n_sim, sim_seed)
+    return FitProblem(model, cells, free, fixed, bounds, method, n_sim, check_seed(sim_seed, "sim_seed"))
 
 
 def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: int = 8, tol: float = 1e-6,
@@ -723,6 +724,7 @@ def fit_quantiles(
     :func:`finish_fit`; :func:`psysim.fitting.tasks.fit_many` runs those steps of many fits
     as tasks of an executor.
     """
+    seeds = [check_seed(s, "seeds") for s in (seeds if np.iterable(seeds) and not isinstance(seeds, str) else [seeds])]
     problem = prepare_fit(model, trials, cells=cells, free=free, fixed=fixed, bounds=bounds, method=method,
                           n_sim=n_sim, sim_seed=sim_seed, trim=trim)
     t0 = time.perf_counter()
