@@ -30,7 +30,8 @@ def check_seed(seed, what: str = "seed", *, generators: bool = False):
     ----------
     seed : int, numpy.random.SeedSequence or numpy.random.Generator
         A whole number >= 0 (Python or numpy integer, not a bool); with ``generators`` also a
-        ``SeedSequence`` (what executor tasks receive) or a ``Generator``, returned as they are.
+        ``SeedSequence`` (what executor tasks receive) or a ``Generator``, returned as they are,
+        or a tuple of whole numbers >= 0 (entropy words, e.g. ``(seed, image_index)``).
     what : str
         The argument's name, for the message.
     generators : bool
@@ -49,8 +50,10 @@ def check_seed(seed, what: str = "seed", *, generators: bool = False):
     """
     if generators and isinstance(seed, (np.random.SeedSequence, np.random.Generator)):
         return seed
+    if generators and isinstance(seed, tuple) and seed:  # entropy words, as numpy takes them
+        return tuple(check_seed(s, what) for s in seed)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or int(seed) < 0:
-        also = " (or a numpy SeedSequence or Generator)" if generators else ""
+        also = " (or a tuple of them, a numpy SeedSequence or Generator)" if generators else ""
         raise PsysimError(f"{what} must be a whole number >= 0{also}, got {seed!r}")
     return int(seed)
 

@@ -107,3 +107,13 @@ def test_a_fit_refuses_bad_search_and_simulation_seeds(kwargs, what):
     trials = get_model("cgs").simulate(make_design("conjunction", (6, 18), 40), seed=1)
     with pytest.raises(PsysimError, match=f"^{what} must be a whole number >= 0"):
         fit_quantiles(get_model("fit"), trials, maxiter=1, popsize=2, **kwargs)
+
+
+def test_a_tuple_of_entropy_words_is_a_seed_where_numpy_streams_are():
+    # (seed, image index): what saliency-fixations hands the sampled AUCs, as numpy takes it
+    assert check_seed((3, 0), generators=True) == (3, 0)
+    assert np.random.default_rng(check_seed((3, 1), generators=True)).random() == np.random.default_rng((3, 1)).random()
+    with pytest.raises(PsysimError, match="got -1"):
+        check_seed((3, -1), generators=True)
+    with pytest.raises(PsysimError):
+        check_seed((3, 0))  # (a torch seed must be one number)

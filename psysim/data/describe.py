@@ -50,6 +50,11 @@ from importlib import resources
 from pathlib import Path
 
 from psysim.data.rt_units import RT_UNITS
+from psysim.data.toml_checks import check_keys as _check_keys
+from psysim.data.toml_checks import check_sections
+from psysim.data.toml_checks import err as _err
+from psysim.data.toml_checks import number as _number
+from psysim.data.toml_checks import string as _str
 from psysim.errors import DataError
 from psysim.resources import read_toml
 
@@ -175,20 +180,10 @@ def resolve_description(ref) -> Path:
         raise DataError(f"--data {text!r}: neither a description file (FILE.toml) nor a built-in data set") from None
 
 
-def _err(path, key, msg):
-    return DataError(f"{path}: {key}: {msg}")
 
 
-def _str(path, key, v, allow_empty=False) -> str:
-    if not isinstance(v, str) or (not allow_empty and not v.strip()):
-        raise _err(path, key, f"expected a non-empty string, got {v!r}")
-    return v
 
 
-def _number(path, key, v) -> float:
-    if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(float(v)):
-        raise _err(path, key, f"expected a number, got {v!r}")
-    return float(v)
 
 
 def _window(path, key, v) -> tuple[float, float]:
@@ -200,16 +195,6 @@ def _window(path, key, v) -> tuple[float, float]:
     return lo, hi
 
 
-def _check_keys(path, section, table, allowed):
-    if not isinstance(table, dict):
-        raise _err(path, f"[{section}]", f"expected a table, got {table!r}")
-    for k in table:
-        if k not in allowed:
-            import difflib
-
-            close = difflib.get_close_matches(k, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _err(path, f"[{section}] {k}", f"unknown key{hint}; allowed: {', '.join(allowed)}")
 
 
 def read_description(path, data_root=None) -> Description:
@@ -235,16 +220,7 @@ def read_description(path, data_root=None) -> Description:
     """
     path = Path(path)
     cfg = read_toml(path)
-    for sec in cfg:
-        if sec not in SECTIONS:
-            import difflib
-
-            close = difflib.get_close_matches(sec, list(SECTIONS), n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise _err(path, f"[{sec}]", f"unknown section{hint}; sections: {', '.join(SECTIONS)}")
-    for sec, allowed in SECTIONS.items():
-        if allowed is not None and sec in cfg:
-            _check_keys(path, sec, cfg[sec], allowed)
+    check_sections(path, cfg, SECTIONS)
     ds = cfg.get("dataset", {})
     if "name" not in ds:
         raise _err(path, "[dataset] name", "missing (a short name for the data set)")

@@ -61,12 +61,13 @@ pixel. Every error is one line ``FILE: [section] key: what is wrong``.
 
 from __future__ import annotations
 
-import difflib
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from psysim.errors import DataError
+from psysim.data.toml_checks import check_sections
+from psysim.data.toml_checks import err as _err
+from psysim.data.toml_checks import number as _number
+from psysim.data.toml_checks import string as _str
 from psysim.resources import read_toml
 
 FORMATS = ("points", "maps", "density")
@@ -163,33 +164,12 @@ class FixationDescription:
         return f"Fixation density: fixation counts smoothed by a Gaussian of sigma {self.sigma_px:g} px."
 
 
-def _err(path, key, msg) -> DataError:
-    return DataError(f"{path}: {key}: {msg}")
 
 
-def _str(path, key, v, allow_empty=False) -> str:
-    if not isinstance(v, str) or (not allow_empty and not v.strip()):
-        raise _err(path, key, f"expected a non-empty string, got {v!r}")
-    return v
 
 
-def _number(path, key, v, low=None, integer=False) -> float:
-    ok = not isinstance(v, bool) and isinstance(v, int if integer else (int, float)) and math.isfinite(float(v))
-    if not ok:
-        raise _err(path, key, f"expected {'a whole number' if integer else 'a number'}, got {v!r}")
-    if low is not None and v < low:
-        raise _err(path, key, f"expected >= {low:g}, got {v!r}")
-    return int(v) if integer else float(v)
 
 
-def _check_keys(path, section, table, allowed):
-    if not isinstance(table, dict):
-        raise _err(path, f"[{section}]", f"expected a table, got {table!r}")
-    for k in table:
-        if k not in allowed:
-            close = difflib.get_close_matches(k, allowed, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise _err(path, f"[{section}] {k}", f"unknown key{hint}; allowed: {', '.join(allowed)}")
 
 
 def _choice(path, key, v, choices) -> str:
@@ -221,14 +201,7 @@ def read_fixation_description(path) -> FixationDescription:
 
     path = Path(path)
     cfg = read_toml(path)
-    for sec in cfg:
-        if sec not in SECTIONS:
-            close = difflib.get_close_matches(sec, list(SECTIONS), n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise _err(path, f"[{sec}]", f"unknown section{hint}; sections: {', '.join(SECTIONS)}")
-    for sec, allowed in SECTIONS.items():
-        if sec in cfg:
-            _check_keys(path, sec, cfg[sec], allowed)
+    check_sections(path, cfg, SECTIONS)
     ds = cfg.get("dataset", {})
     if "name" not in ds:
         raise _err(path, "[dataset] name", "missing (a short name for the data set)")

@@ -43,8 +43,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from psysim.data.describe import _check_keys, _err, _number, _str
 from psysim.data.rt_units import RT_UNITS, check_rt_units
+from psysim.data.toml_checks import check_sections
+from psysim.data.toml_checks import err as _err
+from psysim.data.toml_checks import number as _number
+from psysim.data.toml_checks import string as _str
 from psysim.errors import DataError
 from psysim.naming.norms import NORM_COLUMNS
 from psysim.naming.pictures import CROP_PAD, check_manifest, read_manifest_csv
@@ -97,14 +100,7 @@ def read_picture_description(path) -> PictureDescription:
     """
     path = Path(path)
     cfg = read_toml(path)
-    for sec in cfg:
-        if sec not in SECTIONS:
-            close = difflib.get_close_matches(sec, list(SECTIONS), n=1)
-            hint = f" (did you mean [{close[0]}]?)" if close else ""
-            raise _err(path, f"[{sec}]", f"unknown section{hint}; sections: {', '.join(SECTIONS)}")
-    for sec, allowed in SECTIONS.items():
-        if allowed is not None and sec in cfg:
-            _check_keys(path, sec, cfg[sec], allowed)
+    check_sections(path, cfg, SECTIONS)
     ds = {k: _str(path, f"[dataset] {k}", v, allow_empty=True) for k, v in cfg.get("dataset", {}).items()}
     files = cfg.get("files", {})
     if "manifest" not in files:
