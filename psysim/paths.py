@@ -272,6 +272,18 @@ def record_outputs(folder, names) -> Path:
     return atomic_write_text(folder / LEDGER, text)
 
 
+def publish_outputs(tmp, folder) -> list[str]:
+    """Move every file written into the private folder ``tmp`` into ``folder`` and record them
+    in its ledger (:func:`record_outputs`), so that ``--force`` later replaces these and
+    nothing else. Returns the names moved."""
+    tmp, folder = Path(tmp), Path(folder)
+    written = sorted(f.name for f in tmp.iterdir())
+    for name in written:
+        (tmp / name).replace(folder / name)
+    record_outputs(folder, written)
+    return written
+
+
 def partial_path(out) -> Path:
     """``.OUT.partial`` beside ``OUT``: where a run, sweep or fit is built and checkpointed."""
     out = Path(out)

@@ -73,7 +73,7 @@ def main(args) -> int:
         load_image,
         shipped_checkpoint,
     )
-    from psysim.paths import check_output, record_outputs
+    from psysim.paths import check_output, publish_outputs
 
     stem = f"{args.image.stem}_{args.method}"
     check_output(args.out, kind="folder", force=args.force,
@@ -111,10 +111,7 @@ def main(args) -> int:
         Image.fromarray(over).save(tmp / f"{stem}_overlay.png")
         np.save(tmp / f"{stem}_raw.npy", res.raw[0].numpy().astype(np.float32))
         (tmp / f"{stem}.json").write_text(json.dumps(summary, indent=2) + "\n")
-        written = sorted(f.name for f in tmp.iterdir())
-        for name in written:
-            (tmp / name).replace(args.out / name)
-        record_outputs(args.out, written)  # so that --force later replaces these and nothing else
+        publish_outputs(tmp, args.out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{args.method} map of class {summary['target_class']!r} (p = {float(probs[t]):.3f}) written to {args.out}/{stem}_*")

@@ -69,7 +69,7 @@ def overlay(rgb: np.ndarray, smap_full: np.ndarray, path_df, radius: float) -> n
 def main(args) -> int:
     from PIL import Image
 
-    from psysim.paths import check_output, record_outputs
+    from psysim.paths import check_output, publish_outputs
     from psysim.saliency import IttiKoch, load_image
     from psysim.saliency.wta import scanpath
 
@@ -102,10 +102,7 @@ def main(args) -> int:
             np.save(tmp / f"{stem}_saliency.npy", smap)
             sp.to_csv(tmp / f"{stem}_scanpath.csv", index=False, float_format="%.3f")
             Image.fromarray(ov).save(tmp / f"{stem}_overlay.png")
-        written = sorted(f.name for f in tmp.iterdir())
-        for name in written:
-            (tmp / name).replace(args.out / name)
-        record_outputs(args.out, written)  # so that --force later replaces these and nothing else
+        publish_outputs(tmp, args.out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"wrote saliency maps, overlays and scanpaths of {len(results)} image(s) to {args.out}")
