@@ -115,7 +115,7 @@ def diffuse(base, noise, is_t, horizon, p, rng, max_steps=2000):
     sdep = np.tile(np.arange(cap + 1, dtype=np.int64)[:, None], (1, n))  # time 0: free
     sitem = np.zeros((cap + 1, n), dtype=np.intp)  # which item
     sback = np.zeros((cap + 1, n), dtype=bool)  # forgotten: selectable again when it leaves
-    snew = np.zeros((cap + 1, n), dtype=itype)  # its selection key then (a fresh noise draw)
+    snew = np.zeros((cap + 1, n), dtype=np.int64)  # the atom of its fresh priority noise
     s = np.zeros(n)  # time of the next selection
     det = np.full(n, np.inf)
     hz = np.asarray(horizon, dtype=float).copy()
@@ -141,7 +141,9 @@ def diffuse(base, noise, is_t, horizon, p, rng, max_steps=2000):
         if due.any():
             pf = np.flatnonzero(due)
             rr = pf % m
-            key.ravel()[sitem.ravel().take(pf) * m + rr] = snew.ravel().take(pf)
+            back = sitem.ravel().take(pf)
+            fresh = bs.ravel().take(back * m + rr) + normal_q.take(snew.ravel().take(pf)) * ftype(sd)
+            key.ravel()[back * m + rr] = selection_keys(fresh.astype(ftype, copy=False), back, bits)
             sback.ravel()[pf] = False
         kmax = key.max(axis=0)
         sel = kmax != empty
@@ -162,9 +164,7 @@ def diffuse(base, noise, is_t, horizon, p, rng, max_steps=2000):
         sdep.ravel()[ps] = dep_bits | slot
         sitem.ravel()[ps] = j
         sback.ravel()[ps] = forget
-        z = normal_q.take(((raw >> sh16) & m16).view(np.int64))
-        fresh = bs.ravel().take(flat) + z * ftype(sd)
-        snew.ravel()[ps] = selection_keys(fresh.astype(ftype, copy=False), j, bits)
+        snew.ravel()[ps] = ((raw >> sh16) & m16).view(np.int64)  # its priority is drawn when it returns
         took = np.flatnonzero(sel & live)
         rec_rows.append(rows.take(took))
         rec_times.append(s.take(took))
