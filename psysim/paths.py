@@ -84,13 +84,16 @@ def foreign_entries(folder, meta: dict) -> list[str]:
 
     A marker without a ``files`` list (folders written before psysim recorded one) lists
     nothing to compare with, so nothing is foreign. Reports re-rendered by ``psysim report``
-    (``report.html``, ``report.LANG.html``) and the marker itself belong to the folder.
+    (``report.html``, ``report.LANG.html``, when :func:`psysim_html` says psysim wrote them) and
+    the marker itself belong to the folder.
     """
     recorded = meta.get("files")
     if not isinstance(recorded, list):
         return []
     known = {str(f) for f in recorded} | {MARKER}
-    return [rel for rel in output_files(folder, skip=()) if rel not in known and not _is_report_name(rel)]
+    folder = Path(folder)
+    return [rel for rel in output_files(folder, skip=()) if rel not in known
+            and not (_is_report_name(rel) and psysim_html(folder / rel))]
 
 
 def _nearest_existing(path: Path) -> Path:

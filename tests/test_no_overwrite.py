@@ -149,3 +149,22 @@ def test_writing_into_a_users_folder_and_forcing_again_keeps_the_users_files(tmp
     assert main([*argv, "--force"]) == 2
     assert "psysim did not write it (or it was changed since)" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("name, text", [
+    ("report.draft.html", b"<!DOCTYPE html><p>my draft</p>"),  # named like psysim's reports
+    ("report.html", b"<!DOCTYPE html><p>mine, not listed in metadata.json</p>"),
+])
+@pytest.mark.parametrize("command", ["run", "sweep"])
+def test_a_users_html_named_like_a_report_keeps_a_folder_from_being_replaced(tmp_path, capsys, command, name, text):
+    t = tmp_path / "target"
+    psysim_like_run_folder(t)
+    (t / name).write_bytes(text)
+    (tmp_path / "g.toml").write_text(GRID)
+    argv = (["run", "visual-search", "--quick", "--out", t] if command == "run"
+            else ["sweep", "fit", "--grid", tmp_path / "g.toml", "--out", t, "--no-progress"])
+    before = snapshot(tmp_path)
+    capsys.readouterr()
+    assert main([str(a) for a in [*argv, "--force"]]) == 2
+    assert f"holds {name!r}, which psysim did not write" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before

@@ -12,7 +12,14 @@ from PIL import Image
 
 from psysim.cli import main
 from psysim.errors import PsysimError
-from psysim.paths import check_output, foreign_entries, psysim_html, psysim_png, read_marker
+from psysim.paths import (
+    HTML_GENERATOR,
+    check_output,
+    foreign_entries,
+    psysim_html,
+    psysim_png,
+    read_marker,
+)
 from psysim.runs import execute
 
 GRID = 'tasks = ["feature"]\nn_per_cell = 10\nset_sizes = [3, 6]\n[params]\nper_item = [10, 20]\n'
@@ -66,9 +73,12 @@ def test_force_replaces_a_run_folder_psysim_wrote_and_records_its_files(tmp_path
         execute(PLAIN, out=out, seed=2)
     execute(PLAIN, out=out, seed=2, force=True)
     assert (out / "x.txt").read_text() == "2\n"
-    (out / "report.ja.html").write_text("<!DOCTYPE html>")  # what `psysim report --lang ja` adds
+    (out / "report.ja.html").write_text(f"<!DOCTYPE html><head>{HTML_GENERATOR}")  # what `psysim report --lang ja` adds
     execute(PLAIN, out=out, seed=3, force=True)
     assert (out / "x.txt").read_text() == "3\n" and not (out / "report.ja.html").exists()
+    (out / "report.ja.html").write_text("<!DOCTYPE html><p>mine</p>")  # named like one, but the user's
+    with pytest.raises(PsysimError, match="holds 'report.ja.html', which psysim did not write"):
+        execute(PLAIN, out=out, seed=4, force=True)
 
 
 def test_force_replaces_an_empty_folder(tmp_path):
