@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from psysim.errors import PsysimError
+from psysim.i18n_ssl import SSL  # the self-supervised report's texts
 
 LANGUAGES = ("en", "ja")
 """Supported report languages (ISO 639-1 codes)."""
@@ -425,7 +426,7 @@ COMPARE_MODELS: dict[str, dict[str, str]] = {
 }
 """Texts of the compare-models report (:mod:`psysim.report.compare`)."""
 
-CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT, **COMPARE_MODELS}
+CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT, **COMPARE_MODELS, **SSL}
 """Every message, by key."""
 
 

@@ -27,6 +27,7 @@ from psysim.naming.model import (
     NamingNetwork,
     build_naming_network,
     glyph_checkpoint,
+    naming_network_from_module,
 )
 from psysim.naming.pictures import (
     PictureSet,
@@ -62,6 +63,7 @@ __all__ = [
     "agreement_relations",
     "augment_pictures",
     "build_naming_network",
+    "naming_network_from_module",
     "builtin_picture_set",
     "check_manifest",
     "colour_test",

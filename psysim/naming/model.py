@@ -172,9 +172,36 @@ def build_naming_network(backbone: str, names, regime: str = "transfer", seed=0)
         kw = {"cam_layer": layer, "mean": _IMAGENET_MEAN, "std": _IMAGENET_STD}
     else:
         raise ParameterError(f"unknown naming backbone {backbone!r}; known: {', '.join(NAMING_BACKBONES)}")
+    return _assemble(net, n_feat, names, regime, seed, backbone, kw)
+
+
+def _assemble(net, n_feat, names, regime, seed, backbone_name, kw) -> NamingNetwork:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(check_seed(seed))
-        model = NamingNetwork(net, n_feat, names, backbone_name=backbone, **kw)
+        model = NamingNetwork(net, n_feat, names, backbone_name=backbone_name, **kw)
     if regime == "transfer":
         model.freeze_backbone()
     return model.eval()
+
+
+def naming_network_from_module(net: nn.Module, names, regime: str = "transfer", seed=0, backbone_name: str = "") -> NamingNetwork:
+    """A naming network on a psysim backbone given as a module (a :class:`~psysim.networks.GapCNN`
+    or :class:`~psysim.networks.MBConvNet` with ``features``, ``pool`` and ``classifier``), e.g. one
+    pretrained by :func:`psysim.networks.ssl.pretrain_ssl`.
+
+    ``net`` is deep-copied (the caller's network is not changed); its ``classifier`` is replaced
+    by the new head, which depends only on ``seed``. Inputs are not normalised (psysim
+    backbones see images in [0, 1]).
+    """
+    import copy
+
+    if regime not in REGIMES:
+        raise ParameterError(f"regime {regime!r} is unknown; use one of {', '.join(REGIMES)}")
+    names = tuple(names)
+    if len(names) < 2:
+        raise ParameterError(f"a naming network needs at least 2 names, got {len(names)}")
+    if not all(hasattr(net, a) for a in ("features", "pool", "classifier")):
+        raise ParameterError(f"{backbone_name or type(net).__name__}: a naming backbone module needs features, pool and classifier")
+    net = copy.deepcopy(net)
+    n_feat = _strip_classifier(net, "classifier")
+    return _assemble(net, n_feat, names, regime, seed, backbone_name, {"cam_layer": "features"})

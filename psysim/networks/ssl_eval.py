@@ -58,7 +58,7 @@ def linear_probe(f_train, y_train, f_test, y_test, weight_decay: float = 1e-3, m
         ``accuracy``, ``n_test``, ``train_accuracy``.
     """
     f_train, f_test = torch.as_tensor(f_train, dtype=torch.float64), torch.as_tensor(f_test, dtype=torch.float64)
-    y_train, y_test = torch.as_tensor(y_train, dtype=torch.int64), torch.as_tensor(y_test, dtype=torch.int64)
+    y_train, y_test = torch.tensor(np.asarray(y_train), dtype=torch.int64), torch.tensor(np.asarray(y_test), dtype=torch.int64)
     if len(f_train) != len(y_train) or len(f_test) != len(y_test):
         raise ParameterError("linear_probe: features and labels differ in length")
     n_classes = int(max(y_train.max(), y_test.max())) + 1
@@ -86,12 +86,13 @@ def knn_accuracy(f_train, y_train, f_test, y_test, k: int = 10, temperature: flo
     training vectors vote for their labels with weight ``exp(sim / temperature)``."""
     a = F.normalize(torch.as_tensor(f_train, dtype=torch.float64), dim=1)
     b = F.normalize(torch.as_tensor(f_test, dtype=torch.float64), dim=1)
-    y_train = torch.as_tensor(y_train, dtype=torch.int64)
+    y_train = torch.tensor(np.asarray(y_train), dtype=torch.int64)
+    y_test = torch.tensor(np.asarray(y_test), dtype=torch.int64)
     k = min(int(k), len(a))
     sim, idx = (b @ a.T).topk(k, dim=1)
-    n_classes = int(max(y_train.max(), torch.as_tensor(y_test).max())) + 1
+    n_classes = int(max(y_train.max(), y_test.max())) + 1
     votes = torch.zeros(len(b), n_classes, dtype=torch.float64).scatter_add_(1, y_train[idx], torch.exp(sim / temperature))
-    return (votes.argmax(1) == torch.as_tensor(y_test)).double().mean().item()
+    return (votes.argmax(1) == y_test).double().mean().item()
 
 
 def wilson_ci(p: float, n: int, level: float = 0.95) -> tuple[float, float]:

@@ -229,3 +229,17 @@ def uniform_map(shape) -> np.ndarray:
 
 LOCATION_METRICS = ("auc_judd", "auc_borji", "auc_shuffled", "nss", "info_gain")
 DISTRIBUTION_METRICS = ("cc", "kl", "sim")
+
+
+def other_fixations(fixation_maps, k: int, shape) -> np.ndarray:
+    """The negatives of the shuffled AUC for image ``k``: the fixated pixels of every *other*
+    image, mapped (by relative position) onto a boolean grid of ``shape`` = ``(H, W)``."""
+    h, w = shape
+    out = np.zeros(shape, dtype=bool)
+    for j, f in enumerate(fixation_maps):
+        if j == k:
+            continue
+        ys, xs = np.nonzero(f)
+        hy, wx = np.shape(f)
+        out[np.minimum((ys + 0.5) / hy * h, h - 1).astype(int), np.minimum((xs + 0.5) / wx * w, w - 1).astype(int)] = True
+    return out
