@@ -322,7 +322,7 @@ def fixation_per_image(ctx, nets, s) -> tuple[pd.DataFrame, int]:
         maps[("centre-bias", "centre-bias")] = centre
         other = M.other_fixations(fix_maps, k, (h, w))
         for (bb, method), m in maps.items():
-            vals = {"auc_judd": M.auc_judd(m, d.fixations), "auc_shuffled": M.auc_shuffled(m, d.fixations, other, seed=(ctx.seed, k)),
+            vals = {"auc_judd": M.auc_judd(m, d.fixations), "auc_shuffled": M.auc_shuffled(m, d.fixations, other, seed=ctx.seed_for("auc_shuffled", d.name)),
                     "nss": M.nss(m, d.fixations), "cc": M.cc(m, d.density)}
             rows += [(d.name, _map_name(bb, method), bb, method, metric, v) for metric, v in vals.items()]
     return pd.DataFrame(rows, columns=["image", "map", "backbone", "method", "metric", "value"]), len(data)
