@@ -203,6 +203,9 @@ def _check_output(path: Path, force, kind, what, owned, has_force, outputs) -> P
         raise PsysimError(f"{what} {path}: is a file, not a folder; choose another {what}")
     if kind == "folder":
         if path.is_dir():
+            if _load_ledger(path) is False:
+                raise PsysimError(f"{what} {path}: {LEDGER} is there and psysim did not write it; psysim keeps its list "
+                                  f"of the files it wrote under that name: move it away or choose another {what}")
             for name in outputs:
                 if (path / name).is_dir() and not (path / name).is_symlink():
                     raise PsysimError(f"{what} {path}: {name} is a folder, where psysim would write a file")
@@ -232,16 +235,26 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _read_ledger(folder: Path) -> dict:
+def _load_ledger(folder: Path):
+    """The folder's ledger as a dict; None when there is none; False when the file of that name
+    is not psysim's (not a JSON table saying ``written_by = "psysim"``)."""
     path = Path(folder) / LEDGER
+    if not os.path.lexists(path):
+        return None
     if path.is_symlink() or not path.is_file():
-        return {}
+        return False
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+        return False
+    if not isinstance(data, dict) or data.get("written_by") != "psysim" or not isinstance(data.get("files"), dict):
+        return False
+    return data
+
+
+def _read_ledger(folder: Path) -> dict:
+    data = _load_ledger(folder)
+    return {str(k): str(v) for k, v in data["files"].items()} if data else {}
 
 
 def psysim_wrote(folder, name: str) -> bool:
@@ -266,6 +279,8 @@ def record_outputs(folder, names) -> Path:
     from psysim.atomic import atomic_write_text
 
     folder = Path(folder)
+    if _load_ledger(folder) is False:  # a file of that name that is not psysim's: left alone
+        return folder / LEDGER
     files = {k: v for k, v in _read_ledger(folder).items() if (folder / k).is_file()}
     for name in names:
         digest = _sha256(folder / name)

@@ -168,3 +168,20 @@ def test_a_users_html_named_like_a_report_keeps_a_folder_from_being_replaced(tmp
     assert main([str(a) for a in [*argv, "--force"]]) == 2
     assert f"holds {name!r}, which psysim did not write" in capsys.readouterr().err
     assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("command", ["saliency", "cam", "fit"])
+def test_a_users_file_named_like_psysims_ledger_is_left_alone(tmp_path, capsys, command):
+    from psysim.paths import LEDGER
+
+    t = tmp_path / "target"
+    plant(t)
+    (t / LEDGER).write_bytes(b"my own notes")
+    img = image(tmp_path)
+    argv = {"saliency": ["saliency", img, "--out", t], "cam": ["cam", "--image", img, "--out", t],
+            "fit": ["fit", "fit", "--task", "feature", "--subject", "1", "--out", t]}[command]
+    before = snapshot(tmp_path)
+    capsys.readouterr()
+    assert main([str(a) for a in [*argv, "--force"]]) == 2
+    assert f"{LEDGER} is there and psysim did not write it" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
