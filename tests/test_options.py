@@ -257,3 +257,12 @@ def test_options_listing_of_an_unknown_experiment(capsys):
     assert main(["options", "visual-serch"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("psysim: error: unknown experiment 'visual-serch'")
+
+
+def test_run_help_of_an_experiment_lists_its_set_keys(capsys):
+    from psysim.cli import main
+
+    assert main(["run", "--out", "somewhere", "visual-search", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "usage: psysim run" in out and "--set keys of visual-search" in out and "n_per_cell" in out
+    assert main(["run", "--help"]) == 0 and "--set keys" not in capsys.readouterr().out

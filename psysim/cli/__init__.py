@@ -65,12 +65,33 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # usage errors (2), --help and --version (0)
+        if exc.code in (0, None) and _run_help_for(argv):
+            return _call(lambda: _print_options(_run_help_for(argv)))
         return int(exc.code or 0)
     if not getattr(args, "func", None):
         commands = next(a for a in parser._actions if a.dest == "command").choices
         print(f"psysim: error: give a command: {', '.join(commands)} (see 'psysim --help')", file=sys.stderr)
         return 2
     return _call(lambda: args.func(args))
+
+
+def _run_help_for(argv) -> str | None:
+    """``NAME`` of ``psysim run NAME --help`` (the help then lists NAME's --set keys)."""
+    if len(argv) >= 3 and argv[0] == "run" and ("--help" in argv or "-h" in argv):
+        takes_value = {"--seed", "--out", "--set", "--lang", "--data", "--figure-format", "--dpi"}
+        rest = argv[1:]
+        for i, a in enumerate(rest):
+            if not a.startswith("-") and not (i and rest[i - 1] in takes_value):
+                return a
+    return None
+
+
+def _print_options(name: str) -> None:
+    from psysim.options import format_options
+    from psysim.runs import get_experiment
+
+    print(f"\n--set keys of {name} (also: psysim options {name}):")
+    print(format_options(get_experiment(name)))
 
 
 def _call(fn) -> int:
