@@ -565,3 +565,28 @@ def test_system_errors_about_a_path_are_one_line_and_others_keep_their_traceback
     monkeypatch.setattr(options_cli, "cmd_options", fails_with(BrokenPipeError(errno.EPIPE, "Broken pipe")))
     assert main(argv) == 1  # `psysim options NAME | head -1`: the reader left; no traceback, no message
     assert capsys.readouterr().err == ""
+
+
+def experiment_cases():
+    """For every experiment: an unknown --set key, and each declared number below its range."""
+    from psysim.options import declared
+    from psysim.runs import list_experiments
+
+    cases = []
+    for name, mod in list_experiments().items():
+        cases.append(pytest.param(name, "no_such_key", "1", ["no_such_key", name], id=f"{name}-unknown-key"))
+        for opt in (declared(mod) or {}).values():
+            if opt.type in (int, float) and opt.low is not None:
+                bad = opt.low - 1
+                cases.append(pytest.param(name, opt.name, str(bad), [opt.name], id=f"{name}-{opt.name}-below-range"))
+    return cases
+
+
+@pytest.mark.parametrize("experiment, key, value, needles", experiment_cases())
+def test_every_experiments_options_are_checked_before_any_work(prepared, capsys, experiment, key, value, needles):
+    before = snapshot(prepared.parent)
+    capsys.readouterr()
+    rc = main(["run", experiment, "--quick", "--set", f"{key}={value}"])  # default --out: runs/ in the folder
+    out, err = capsys.readouterr()
+    check_one_line(rc, out, err, needles)
+    assert snapshot(prepared.parent) == before
