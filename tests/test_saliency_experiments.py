@@ -70,4 +70,13 @@ def test_saliency_popout_experiment(tmp_path):
     assert onoff["feature"] == 1.0 and onoff["conjunction"] < 0.75
     slopes = pd.read_csv(out / "slopes.csv")
     assert {"wolfe2010", "saliency", "saliency-onoff"} <= set(slopes["source"])
-    assert "first fixation lands on the target" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "first fixation lands on the target" in html
+    res = pd.read_csv(out / "resolution.csv")
+    assert set(res["size_px"]) == {128, 256, 512, 1024} and res["top_rate"].between(0, 1).all()
+    ch = pd.read_csv(out / "channels.csv").set_index(["normalization", "map"])
+    colour = ch.loc[("maxnorm", "colour"), "peak_on_target"]
+    assert colour > ch.loc[("maxnorm", "intensity"), "peak_on_target"]
+    assert colour > ch.loc[("maxnorm", "orientation"), "peak_on_target"]
+    assert f"colour {100 * colour:.0f}%" in html  # the explanation is written from the measured table
+    assert "alike" not in html

@@ -115,19 +115,32 @@ def gs_priority(cell: dict, spec, displays) -> np.ndarray:
                            spec.target.orientation, 1.0, 1.0, 0.25) / 4.0
 
 
-SALIENCY_IMAGE_SIZE = 128
-"""Pixels of the rendered display for the saliency priority map."""
+SALIENCY_IMAGE_SIZE = 512
+"""Pixels of the rendered display for the saliency priority maps.
+
+At 512 px an item (0.085 of the field) spans about 43 image pixels and 2.7 pixels of the
+scale-4 saliency map (1/16 of the image), so every item is resolved in the map. At 128 px
+the map is 8 x 8 for up to 18 items (about 1.2 map pixels per item) and the item priorities
+are an artefact of resolution: the paper's map puts the red singleton strictly first on
+about 20 % of feature displays at 128 px, about 50 % at 256 px and about 67-70 % at 512 and
+1024 px (``python analysis/saliency_resolution.py``; the curve is in the ``saliency-popout``
+report). 512 px is where the curve levels off, at a quarter of the cost of 1024 px.
+"""
 
 
 @priority_map("saliency")
 def saliency_priority(cell: dict, spec, displays) -> np.ndarray:
     """Itti, Koch & Niebur (1998) saliency at the items.
 
-    Each display is rendered at :data:`SALIENCY_IMAGE_SIZE` px, its saliency map computed
-    (:class:`psysim.saliency.IttiKoch`), upsampled to the image, and read as the maximum within
-    half an item size of each item centre; values are divided by the display's largest map
-    value (saliency maps are defined up to scale, and IK normalise per image), so they lie in
-    [0, 1].
+    Each display is rendered at :data:`SALIENCY_IMAGE_SIZE` px and its saliency map computed
+    (:class:`psysim.saliency.IttiKoch`). **Read-out rule**: the map is upsampled to the image
+    and pooled over the item's own footprint, a disc of radius half an item size around the
+    item centre, by its maximum. This is the quantity the model's winner-take-all network
+    acts on: the focus of attention goes to the map's maximum (Itti, Koch & Niebur 1998,
+    Sect. 2.3), so an item's priority is the highest saliency it holds anywhere in its
+    footprint, not the value at one pixel. Values are divided by the display's largest map
+    value (saliency maps are defined up to scale, and IK normalise per image), so they lie
+    in [0, 1].
     """
     return _saliency_at_items(cell, displays, on_off=False)
 
@@ -136,23 +149,29 @@ def saliency_priority(cell: dict, spec, displays) -> np.ndarray:
 def saliency_onoff_priority(cell: dict, spec, displays) -> np.ndarray:
     """Itti-Koch saliency with on- and off-centre feature maps kept apart (Frintrop 2005), at the items.
 
-    As :func:`saliency_priority` with ``IttiKoch(on_off=True)``: a red bar among green bars then
-    excites the red-on map alone instead of the ``|R-G|`` map that every item excites, so the colour
-    singleton stands out (see ``psysim run saliency-popout``).
+    As :func:`saliency_priority` (same render size and read-out rule) with
+    ``IttiKoch(on_off=True)``: a red bar among green bars then excites the red-on map alone
+    instead of the ``|R-G|`` map that every item excites, so the colour singleton stands out
+    (see ``psysim run saliency-popout``).
     """
     return _saliency_at_items(cell, displays, on_off=True)
 
 
-def _saliency_at_items(cell: dict, displays, on_off: bool) -> np.ndarray:
+def _saliency_at_items(cell: dict, displays, on_off: bool, size: int | None = None) -> np.ndarray:
+    """Item priorities of the saliency map at ``size`` px (default :data:`SALIENCY_IMAGE_SIZE`)."""
     from psysim.displays import render
     from psysim.saliency import IttiKoch
     from psysim.saliency.model import upsample
 
-    size = SALIENCY_IMAGE_SIZE
-    images = render(displays, cell["display_id"], size=size)
-    res = IttiKoch(on_off=on_off).compute(images)
-    sal = upsample(res.saliency, res.image_shape, 2**res.level)  # (n, size, size)
-    return _read_at_items(np.asarray(sal, float), cell, displays, divide_by="map")
+    size = SALIENCY_IMAGE_SIZE if size is None else int(size)
+    model = IttiKoch(on_off=on_off)
+    out = []
+    for i in range(0, len(cell["display_id"]), 32):  # batches keep memory modest at 512+ px
+        part = {k: v[i : i + 32] for k, v in cell.items()}
+        res = model.compute(render(displays, part["display_id"], size=size))
+        sal = upsample(res.saliency, res.image_shape, 2**res.level)  # (n, size, size)
+        out.append(_read_at_items(np.asarray(sal, float), part, displays, divide_by="map"))
+    return np.concatenate(out) if out else np.zeros(np.shape(cell["x"]))
 
 
 CNN_IMAGE_SIZE = 128
@@ -194,7 +213,7 @@ def cnn_priority(cell: dict, spec, displays) -> np.ndarray:
 def _read_at_items(maps: np.ndarray, cell: dict, displays, divide_by: str) -> np.ndarray:
     """Maximum of ``(n, size, size)`` image-resolution maps within half an item size of each item
     centre, divided per display by the map maximum (``"map"``) or the largest item value
-    (``"items"``); 0/0 gives 0."""
+    (``"items"``), or not at all (``"none"``); 0/0 gives 0."""
     n, size = maps.shape[0], maps.shape[-1]
     r = max(1, int(round(0.5 * displays.stimulus_set.geometry.item_size * size)))
     xs = np.clip(np.rint(cell["x"] * size).astype(int), 0, size - 1)
@@ -207,6 +226,8 @@ def _read_at_items(maps: np.ndarray, cell: dict, displays, divide_by: str) -> np
                 continue
             v = maps[n_idx, np.clip(ys + dy, 0, size - 1), np.clip(xs + dx, 0, size - 1)]
             best = np.maximum(best, v)
+    if divide_by == "none":
+        return best
     top = maps.reshape(n, -1).max(axis=1) if divide_by == "map" else best.max(axis=1) if best.size else np.zeros(n)
     top = np.where(top > 0, top, 1.0)
     return best / top[:, None]

@@ -40,8 +40,10 @@ Where this deviates from the paper or chooses what it leaves open
   surround), i.e. ``(R-G)(c) - (R-G)(s)``; we compute that, as iNVT and the SaliencyToolbox do.
 * **On- and off-centre cells (option ``on_off``, off by default).** The paper merges the two
   signs of every intensity and colour centre-surround difference in one map ``|d|``, so a red
-  bar and a green bar excite the R-G map alike and a red singleton among green bars does not pop
-  out (on psysim's feature displays it is the first fixation on about two thirds of displays).
+  bar and a green bar both excite the R-G map (with psysim's colours, not equally: the red
+  one more), and the singleton's colour peak is diluted in S by the intensity and orientation
+  maps, which have a peak at every item (``psysim run saliency-popout`` measures both; at 512 px
+  the paper's map puts the red singleton first on about two thirds of feature displays).
   ``on_off=True`` keeps ``max(d, 0)`` and ``max(-d, 0)`` apart, as VOCUS does (Frintrop 2005);
   see :class:`IttiKoch`.
 * **Gabor pyramid.** The paper takes orientation from Greenspan et al.'s (1994) oriented pyramid
