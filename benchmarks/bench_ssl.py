@@ -74,7 +74,7 @@ def plain_loop(net: SSLNetwork, images: torch.Tensor, steps: int, batch: int, se
         opt.zero_grad()
         loss.backward()
         opt.step()
-    return float(loss)
+    return loss.item()
 
 
 def main(argv=None):
