@@ -36,24 +36,38 @@ def test_etocvd_loader_thresholds_jpeg_fixations():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not HAS_ETOCVD, reason="EToCVD data folder not available")
-def test_saliency_fixations_experiment(tmp_path):
+def test_saliency_fixations_experiment_follows_the_protocol(tmp_path):
     out = execute(get_experiment("saliency-fixations"), out=tmp_path / "run", seed=1, quick=True,
-                  options={"n_images": "3", "n_boot": "50"})
+                  options={"n_images": "5", "n_boot": "50", "n_grid": "3"})
+    split = pd.read_csv(out / "split.csv")
+    train, test = set(split.query("split == 'train'")["image"]), set(split.query("split == 'test'")["image"])
+    assert len(train) == 2 and len(test) == 3 and not train & test  # round(0.5 * 5) = 2 to fit
+    per = pd.read_csv(out / "per_image.csv")
+    assert set(per["image"]) == test  # scored on held-out images only
     m = pd.read_csv(out / "metrics.csv")
-    assert list(m.columns) == ["model", "metric", "mean", "ci_low", "ci_high"]
-    assert set(m["model"]) == {"itti-koch", "itti-koch-onoff", "centre-bias", "uniform"} and len(m) == 32
+    assert set(m["model"]) == {"itti-koch", "centre-bias", "mixture", "uniform"} and len(m) == 4 * 9
     assert (m["ci_low"] <= m["mean"] + 1e-12).all() and (m["mean"] <= m["ci_high"] + 1e-12).all()
     uni = m[m["model"] == "uniform"].set_index("metric")["mean"]
-    assert uni["auc_judd"] == pytest.approx(0.5) and uni["nss"] == pytest.approx(0.0)
-    d = pd.read_csv(out / "differences.csv")
-    assert set(d["model"]) == {"itti-koch", "itti-koch-onoff"} and len(d) == 16
-    assert set(d["verdict_vs_centre-bias"]) <= {"wins", "loses", "no clear difference"}
-    info = d[d["metric"] == "info_gain"].set_index("model")["difference"]  # IG is over the centre bias itself
-    per = pd.read_csv(out / "per_image.csv").query("metric == 'info_gain'").groupby("model")["value"].mean()
-    assert info["itti-koch"] == pytest.approx(per["itti-koch"])
+    assert uni["auc_judd"] == pytest.approx(0.5) and uni["nss"] == pytest.approx(0.0) and uni["ll_bits"] == pytest.approx(0.0, abs=1e-9)
+    fit = pd.read_csv(out / "fit.csv").set_index("parameter")
+    assert set(fit.index) == {"centre_sigma", "blur_alone", "blur_mixture", "centre_sigma_mixture", "weight"}
+    assert fit.loc["weight", "value"] in (0.0, 0.5, 1.0) and fit.loc["blur_alone", "grid_high"] == pytest.approx(0.12)
+    pri = pd.read_csv(out / "primary.csv")
+    assert list(pri["comparison"]) == ["mixture - centre-bias", "itti-koch - centre-bias", "mixture - itti-koch"]
+    assert (pri["metric"] == "ll_bits").all() and (pri["p_holm"].isna() == pri["p"].isna()).all()
+    ok = pri["p"].notna()  # NaN: no non-zero difference (a fitted weight of 0 makes mixture = centre bias)
+    assert (pri.loc[ok, "p_holm"] >= pri.loc[ok, "p"] - 1e-15).all()
+    # the primary differences are the per-image log-likelihood differences
+    ll = per.query("metric == 'll_bits'").pivot(index="image", columns="model", values="value")
+    assert pri.loc[1, "mean_diff"] == pytest.approx((ll["itti-koch"] - ll["centre-bias"]).mean())
+    assert len(pd.read_csv(out / "secondary.csv")) == 3 * 8
+    assert {"auc_judd", "nss"} <= set(pd.read_csv(out / "published.csv")["metric"])
     html = (out / "report.html").read_text()
-    assert "loses to" in html or "no metric" in html
-    assert json.loads((out / "metadata.json").read_text())["n_images"] == 3
+    assert "2 training and 3 held-out images" in html and "Primary metric, chosen before the run: ll_bits" in html
+    assert "Holm" in html and "MIT300" in html and "What this cannot show" in html
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["n_images"] == 5 and meta["n_test"] == 3
+    assert meta["fitted"]["weight"] == fit.loc["weight", "value"]
 
 
 @pytest.mark.slow
