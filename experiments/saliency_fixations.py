@@ -134,19 +134,6 @@ OPTIONS = (
 )
 
 
-def _other_fixations(data, k: int, shape) -> np.ndarray:
-    """Fixations of every image except ``k``, mapped to the pixel grid of image ``k``."""
-    h, w = shape
-    out = np.zeros(shape, dtype=bool)
-    for j, d in enumerate(data):
-        if j == k:
-            continue
-        ys, xs = np.nonzero(d.fixations)
-        hy, wx = d.fixations.shape
-        out[np.minimum((ys + 0.5) / hy * h, h - 1).astype(int), np.minimum((xs + 0.5) / wx * w, w - 1).astype(int)] = True
-    return out
-
-
 DEFAULT_PARAMS = {"centre_sigma": 0.25, "blur_alone": 0.0, "blur_mixture": 0.0, "centre_sigma_mixture": 0.25,
                   "weight": 0.5}
 """Unfitted parameters (:func:`image_metrics` without ``params``): the old fixed centre bias."""
@@ -210,7 +197,7 @@ def image_metrics(data, seed=0, skip=(), params=None, raw=None) -> pd.DataFrame:
     for k, (d, (small, factor)) in enumerate(zip(data, raw)):
         shape = d.fixations.shape
         maps = model_maps(small, factor, shape, params)
-        other = None if "auc_shuffled" in skip else _other_fixations(data, k, shape)
+        other = None if "auc_shuffled" in skip else M.other_fixations([x.fixations for x in data], k, shape)
         w = _weights(d, points)
         for name, s in maps.items():
             rows.append((d.name, name, PRIMARY, P.log_likelihood(s, w)))
