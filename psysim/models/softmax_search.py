@@ -175,7 +175,13 @@ def _saliency_at_items(cell: dict, displays, on_off: bool, size: int | None = No
 
 
 CNN_IMAGE_SIZE = 128
-"""Pixels of the rendered display for the CNN priority map (the shipped network's input size)."""
+"""Pixels of the rendered display for the CNN priority map (the shipped network's input size).
+
+The size is fixed by training (the network's filters are tuned to items of this size in
+pixels). Items are resolved at it: the network pools once, so its last feature map, and the CAM,
+is 64 x 64 and an item (0.085 of the field) spans about 5.4 CAM pixels (the saliency map at the
+old 128 px gave 0.7). The CAM is upsampled to the image and read by the same footprint rule as
+the saliency maps."""
 
 
 @priority_map("cnn")
