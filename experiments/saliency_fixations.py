@@ -177,13 +177,13 @@ def fit(data, raw, grid: dict, points: bool = True) -> dict:
 
 
 def model_maps(small, factor, shape, params) -> dict:
-    """The four model densities on one image's grid."""
+    """The four model maps on one image's grid: densities (unit sum), the uniform map as ones."""
     cb = P.density(M.centre_bias(shape, params["centre_sigma"]))
     cb_mix = P.density(M.centre_bias(shape, params["centre_sigma_mixture"]))
     ik = P.density(_on_image(P.blur_map(small, params["blur_alone"]), factor, shape))
     ik_mix = P.density(_on_image(P.blur_map(small, params["blur_mixture"]), factor, shape))
     return {"itti-koch": ik, "centre-bias": cb, "mixture": P.mixture(ik_mix, cb_mix, params["weight"]),
-            "uniform": P.density(M.uniform_map(shape))}
+            "uniform": M.uniform_map(shape)}  # exact ones: a floored density is not exactly constant (NSS 0/0)
 
 
 def image_metrics(data, seed=0, skip=(), params=None, raw=None) -> pd.DataFrame:
@@ -200,7 +200,7 @@ def image_metrics(data, seed=0, skip=(), params=None, raw=None) -> pd.DataFrame:
         other = None if "auc_shuffled" in skip else M.other_fixations([x.fixations for x in data], k, shape)
         w = _weights(d, points)
         for name, s in maps.items():
-            rows.append((d.name, name, PRIMARY, P.log_likelihood(s, w)))
+            rows.append((d.name, name, PRIMARY, P.log_likelihood(s / s.sum(), w)))
             rows += [(d.name, name, m, _metric(m, s, d, other, maps["centre-bias"], derive_seed(seed, "auc", d.name)))
                      for m in METRICS if m not in skip]
     return pd.DataFrame(rows, columns=["image", "model", "metric", "value"])

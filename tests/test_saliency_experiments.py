@@ -48,7 +48,8 @@ def test_saliency_fixations_experiment_follows_the_protocol(tmp_path):
     assert set(m["model"]) == {"itti-koch", "centre-bias", "mixture", "uniform"} and len(m) == 4 * 9
     assert (m["ci_low"] <= m["mean"] + 1e-12).all() and (m["mean"] <= m["ci_high"] + 1e-12).all()
     uni = m[m["model"] == "uniform"].set_index("metric")["mean"]
-    assert uni["auc_judd"] == pytest.approx(0.5) and uni["nss"] == pytest.approx(0.0) and uni["ll_bits"] == pytest.approx(0.0, abs=1e-9)
+    assert uni["auc_judd"] == pytest.approx(0.5) and uni["ll_bits"] == pytest.approx(0.0, abs=1e-9)
+    assert uni["nss"] == 0.0 and uni["cc"] == 0.0  # a constant map, exactly
     fit = pd.read_csv(out / "fit.csv").set_index("parameter")
     assert set(fit.index) == {"centre_sigma", "blur_alone", "blur_mixture", "centre_sigma_mixture", "weight"}
     assert fit.loc["weight", "value"] in (0.0, 0.5, 1.0) and fit.loc["blur_alone", "grid_high"] == pytest.approx(0.12)
