@@ -39,8 +39,12 @@ start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-m
 about 10-12 min on an idle 2-core machine with 2 workers. GS6 adds about 28 + 28 simulated fits:
 one observer's GS6 fit at these settings took 27.7 (feature), 25.8 (conjunction) and 32.4
 (spatial) CPU-seconds (2026-12-03, load 9-10 on 2 cores, so on the high side), i.e. about
-800 CPU-s for the 28 observers and some 550 more for the leave-one-out groups (10 generations):
-roughly 11 more minutes with 2 workers on an idle 2-core machine. ``--set models=cgs,gs,fit``
+800 CPU-s for the 28 observers. Measured for all 28 (2026-12-03, the same settings through
+``psysim fit gs6 --seeds 1 --maxiter 15 --popsize 4 --n-sim 300 --no-polish --executor processes
+--workers 2``): 37 min 21 s wall with the 2 cores loaded 6-15 by other work (the job got 32 % of
+the CPU), 731 CPU-s, i.e. about 6 min with 2 workers on an idle 2-core machine. The
+leave-one-out groups (10 generations) add some 500 CPU-s more: GS6 adds roughly 10 minutes to
+the full run with 2 workers on an idle 2-core machine. ``--set models=cgs,gs,fit``
 leaves GS6 out; ``SETTINGS["gs6"]`` (generations x population x simulated trials per cell) sets
 its cost. ``--quick`` fits the first 2 observers of each task with small settings (about half a
 minute serially for FIT, GS and CGS; GS6 alone took 41 CPU-s with a population multiplier of 3,
