@@ -72,28 +72,15 @@ COMPARISONS = (("mixture", "centre-bias"), ("itti-koch", "centre-bias"), ("mixtu
 SIGMA_GRID = (0.1, 0.5)
 """Range of the centre-bias sigma grid (fraction of the image's shorter side)."""
 
-PUBLISHED = (
-    # (model as named on the page, metric, value); MIT300, 300 images, 39 observers
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "auc_judd", 0.75),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "sim", 0.44),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "auc_borji", 0.74),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "auc_shuffled", 0.63),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "cc", 0.37),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "nss", 0.97),
-    ("Itti-Koch (Itti et al. 1998; GBVS implementation)", "kl", 1.03),
-    ("Center (baseline)", "auc_judd", 0.78),
-    ("Center (baseline)", "sim", 0.45),
-    ("Center (baseline)", "auc_borji", 0.77),
-    ("Center (baseline)", "auc_shuffled", 0.51),
-    ("Center (baseline)", "cc", 0.38),
-    ("Center (baseline)", "nss", 0.92),
-    ("Center (baseline)", "kl", 1.24),
-)
-"""MIT300 results table (saliency.mit.edu/results_mit300.html; Bylinskii et al., MIT Saliency
-Benchmark), as transcribed; not re-checked against the live page in this session (see the
-report's caveat). A different data set (MIT300: 300 indoor/outdoor scenes, 39 observers, 3 s,
-different screen and eye tracker) from EToCVD, and the benchmark blurs and centre-biases by its
-own optimisation, so the values frame ours, they are not a replication target."""
+PUBLISHED: tuple = ()
+"""MIT300 values of Itti-Koch and the centre baseline, as ``(model, metric, value)``, to frame ours.
+
+Empty on purpose: the values must be copied from the benchmark's results page
+(saliency.mit.edu/results_mit300.html) and checked there, which could not be done on the offline
+machines this version was built on; numbers from memory are not shipped. When filled, the report
+shows them beside ours (MIT300 is a different data set: 300 scenes, 39 observers, other screen
+and eye tracker, and the benchmark blurs and centre-biases by its own optimisation, so the values
+frame ours and are not a replication target)."""
 PUBLISHED_SOURCE = ("Bylinskii, Z., Judd, T., Borji, A., Itti, L., Durand, F., Oliva, A., & Torralba, A. "
                     "MIT Saliency Benchmark, MIT300 results (saliency.mit.edu/results_mit300.html); "
                     "Judd, T., Durand, F., & Torralba, A. (2012). A benchmark of computational models of "
@@ -360,11 +347,17 @@ def run(ctx):
     r.table(secondary, caption="secondary.csv: the same comparisons on each MIT metric", digits=3)
     r.table(summary, caption="metrics.csv: mean over held-out images and 95% bootstrap CI", digits=3)
     r.heading("Published values on the MIT benchmark (a different data set)")
-    r.text("MIT300 (300 scenes, 39 observers) is not EToCVD: other images, observers, screen and eye tracker, "
-           "and the benchmark applies its own blur and centre-bias optimisation. The published values frame ours; "
-           "a difference between the columns is not a test of psysim's model. The values were transcribed from "
-           "the benchmark's results table and not re-checked against the live page in this session.")
-    r.table(_beside(summary, published), caption="Ours (held-out mean) beside MIT300 " + PUBLISHED_SOURCE, digits=3)
+    if len(published):
+        r.text("MIT300 (300 scenes, 39 observers) is not EToCVD: other images, observers, screen and eye tracker, "
+               "and the benchmark applies its own blur and centre-bias optimisation. The published values frame "
+               "ours; a difference between the columns is not a test of psysim's model.")
+        r.table(_beside(summary, published), caption="Ours (held-out mean) beside MIT300 " + PUBLISHED_SOURCE, digits=3)
+    else:
+        r.text("Not shown in this version: the MIT300 values of Itti-Koch and the centre baseline could not be "
+               "checked against the benchmark's results page when it was built (offline), and unchecked numbers "
+               "are not reported. See " + PUBLISHED_SOURCE + " MIT300 is a different data set in any case "
+               "(300 scenes, 39 observers, other screen and eye tracker, its own blur and centre-bias "
+               "optimisation), so those values would frame ours, not test them.")
     r.figure(fig_m, "Metric means over held-out images with 95% CIs")
     r.figure(fig_ex, "Held-out examples: image with fixations, Itti-Koch map (unblurred), fixation density")
     r.heading("What this cannot show")

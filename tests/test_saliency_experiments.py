@@ -62,10 +62,13 @@ def test_saliency_fixations_experiment_follows_the_protocol(tmp_path):
     ll = per.query("metric == 'll_bits'").pivot(index="image", columns="model", values="value")
     assert pri.loc[1, "mean_diff"] == pytest.approx((ll["itti-koch"] - ll["centre-bias"]).mean())
     assert len(pd.read_csv(out / "secondary.csv")) == 3 * 8
-    assert {"auc_judd", "nss"} <= set(pd.read_csv(out / "published.csv")["metric"])
+    published = pd.read_csv(out / "published.csv")
+    assert list(published.columns) == ["source", "model", "metric", "value"]
     html = (out / "report.html").read_text()
     assert "2 training and 3 held-out images" in html and "Primary metric, chosen before the run: ll_bits" in html
     assert "Holm" in html and "MIT300" in html and "What this cannot show" in html
+    if published.empty:  # (unchecked published values are never shown)
+        assert "could not be checked against the benchmark" in html
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["n_images"] == 5 and meta["n_test"] == 3
     assert meta["fitted"]["weight"] == fit.loc["weight", "value"]
