@@ -284,10 +284,16 @@ def _check_payload(path, payload: dict) -> None:
         raise PsysimError(f"{path}: damaged network checkpoint ('classes' must be a list of class names)")
     meta = payload.get("meta", {})
     size = meta.get("image_size") if isinstance(meta, dict) else None
-    if not isinstance(meta, dict) or (size is not None and not (
-            isinstance(size, list | tuple) and len(size) == 2
-            and all(isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 8192 for v in size))):
-        raise PsysimError(f"{path}: damaged network checkpoint ('meta' must be a table with image_size = [H, W] px)")
+
+    def _side(v) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 8192
+
+    # image_size: [H, W] px, or one side for square inputs (the shipped naming backbone says 64)
+    ok_size = size is None or _side(size) or (isinstance(size, list | tuple) and len(size) == 2
+                                              and all(_side(v) for v in size))
+    if not isinstance(meta, dict) or not ok_size:
+        raise PsysimError(f"{path}: damaged network checkpoint ('meta' must be a table with image_size = [H, W] "
+                          "or one side, in px)")
 
 
 def load_checkpoint(path) -> tuple[nn.Module, dict]:
