@@ -12,32 +12,33 @@ batch size on the same unlabelled images (procedural objects and search displays
   loss written out (similarity matrix, self-similarity masked, cross-entropy on the partner),
   an optimiser step.
 
-Protocol: threads fixed (``--threads``, default 1), one warm-up call of each, then ``--repeats``
-interleaved rounds with alternating order; per round the throughput (images per second; one
-image = one pair of views) of each and the ratio psysim / plain in that round. Reported: medians
-and ranges over rounds, the load average before and after, library versions. Nothing is
-hard-coded; run it on an idle machine for absolute numbers, the ratio is the robust figure.
+Protocol: the shared one (``benchmarks/protocol.py``: threads fixed, warm-up until settled,
+interleaved rounds, ratio plain time / psysim time per round with a bootstrap interval, load and
+versions in the JSON). One item is one image (a pair of views) of a training step. Run it on an
+idle machine for absolute numbers; the ratio is the robust figure.
 
 Run::
 
     python benchmarks/bench_ssl.py [--threads 1] [--repeats 5] [--steps 10] [--batch 64] [--json out.json]
+    python benchmarks/bench_ssl.py --quick        # 3 rounds of 3 steps (run_all)
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
-import json
-import os
-import platform
-import time
+import sys
+from pathlib import Path
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import protocol  # noqa: E402,I001  (first: fixes the thread counts before torch loads)
 
-from psysim.networks.ssl import SSLNetwork, pretrain_ssl, unlabelled_images
-from psysim.networks.training import seeded_network
+import argparse  # noqa: E402
+import copy  # noqa: E402
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from psysim.networks.ssl import SSLNetwork, pretrain_ssl, unlabelled_images  # noqa: E402
+from psysim.networks.training import seeded_network  # noqa: E402
 
 CONFIG = {"channels": [16, 32, 64], "pool_after": [0, 1], "n_classes": 2}
 
@@ -79,14 +80,17 @@ def plain_loop(net: SSLNetwork, images: torch.Tensor, steps: int, batch: int, se
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=protocol.THREADS)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--steps", type=int, default=10, help="training steps per timed call")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--size", type=int, default=48)
+    ap.add_argument("--quick", action="store_true", help="3 rounds of 3 steps")
     ap.add_argument("--json", default=None)
     a = ap.parse_args(argv)
-    torch.set_num_threads(a.threads)
+    if a.quick:
+        a.repeats, a.steps = 3, 3
+    protocol.set_torch_threads(a.threads)
     images = unlabelled_images(n_objects=48, n_instances=4, n_search_per_cell=4, size=a.size, seed=0)
     base = seeded_network("gapcnn", seed=0, **CONFIG)
     with torch.random.fork_rng(devices=[]):
@@ -99,39 +103,13 @@ def main(argv=None):
     def run_plain():
         plain_loop(copy.deepcopy(head), images.images, a.steps, a.batch, seed=1)
 
-    fns = {"psysim": run_psysim, "plain": run_plain}
-    load_before = os.getloadavg()
-    for fn in fns.values():
-        fn()  # warm-up
-    rates = {k: [] for k in fns}
-    ratios = []
-    for r in range(a.repeats):
-        order = list(fns) if r % 2 == 0 else list(fns)[::-1]
-        t = {}
-        for k in order:
-            t0 = time.perf_counter()
-            fns[k]()
-            t[k] = time.perf_counter() - t0
-            rates[k].append(a.steps * a.batch / t[k])
-        ratios.append(t["plain"] / t["psysim"])
-
-    def summary(v):
-        return {"median": float(np.median(v)), "min": float(np.min(v)), "max": float(np.max(v))}
-
-    import torchvision
-
-    res = {"images_per_s": {k: summary(v) for k, v in rates.items()}, "ratio_psysim_over_plain": summary(ratios),
-           "rounds": a.repeats, "steps": a.steps, "batch": a.batch, "size": a.size, "threads": a.threads,
-           "load_before": load_before, "load_after": os.getloadavg(), "python": platform.python_version(),
-           "torch": torch.__version__, "torchvision": torchvision.__version__, "machine": platform.machine()}
-    for k, v in res["images_per_s"].items():
-        print(f"{k:>7}: {v['median']:.1f} images/s (range {v['min']:.1f}-{v['max']:.1f} over {a.repeats} rounds)")
-    q = res["ratio_psysim_over_plain"]
-    print(f"psysim / plain throughput: {q['median']:.2f}x (range {q['min']:.2f}-{q['max']:.2f}); load {load_before[0]:.2f} -> {res['load_after'][0]:.2f}")
-    if a.json:
-        with open(a.json, "w", encoding="utf-8") as fh:
-            json.dump(res, fh, indent=2)
-    return res
+    n = a.steps * a.batch
+    res = protocol.compare(f"SimCLR pretraining, {a.size} px, batch {a.batch}", run_psysim, run_plain,
+                           baseline_name="plain PyTorch NT-Xent loop", items=n, unit="images", repeats=a.repeats,
+                           max_warmup=3, threads=a.threads)
+    doc = protocol.finish([res], a.json, steps=a.steps, batch=a.batch, size=a.size)
+    print(f"psysim {res.throughput():.1f} images/s, plain {res.throughput('baseline'):.1f} images/s")
+    return doc
 
 
 if __name__ == "__main__":
