@@ -75,10 +75,16 @@ def environment() -> dict:
     return env
 
 
-def _timed(fn: Callable) -> float:
-    t = time.perf_counter()
+CLOCKS = {"wall": "perf_counter", "cpu": "process_time"}
+"""``wall``: elapsed time; ``cpu``: this process's CPU time (steadier on a shared machine, but
+blind to time spent waiting or in other processes)."""
+
+
+def _timed(fn: Callable, clock: str = "wall") -> float:
+    now = getattr(time, CLOCKS[clock])
+    t = now()
     fn()
-    return time.perf_counter() - t
+    return now() - t
 
 
 def warm_up(fns: list[Callable], settle: float = 0.1, min_calls: int = 2, max_calls: int = 10) -> list[int]:
@@ -156,7 +162,8 @@ HEADER = (f"{'workload (time per item)':<46} {'psysim':>13} {'baseline':>14}  {'
 
 def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_name: str, repeats: int = 7,
             items: int = 1, baseline_items: int | None = None, unit: str = "calls", settle: float = 0.1,
-            max_warmup: int = 10, seed: int = 0, extra: dict | None = None, threads: int | None = None) -> Result:
+            max_warmup: int = 10, seed: int = 0, extra: dict | None = None, threads: int | None = None,
+            clock: str = "wall") -> Result:
     """Time ``psysim`` against ``baseline`` under the protocol.
 
     Parameters
@@ -178,6 +185,8 @@ def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_nam
         Seed of the bootstrap.
     threads : int, optional
         The thread count the caller set (torch), when not the protocol's default.
+    clock : {"wall", "cpu"}
+        What is timed (:data:`CLOCKS`); recorded in ``extra``.
 
     Returns
     -------
@@ -190,15 +199,15 @@ def compare(workload: str, psysim: Callable, baseline: Callable, *, baseline_nam
     ta, tb = [], []
     for r in range(repeats):
         if r % 2 == 0:
-            ta.append(_timed(psysim))
-            tb.append(_timed(baseline))
+            ta.append(_timed(psysim, clock))
+            tb.append(_timed(baseline, clock))
         else:
-            tb.append(_timed(baseline))
-            ta.append(_timed(psysim))
+            tb.append(_timed(baseline, clock))
+            ta.append(_timed(psysim, clock))
     ta, tb = np.asarray(ta), np.asarray(tb)
     nb = items if baseline_items is None else baseline_items
     ratios = (tb / nb) / (ta / items)
-    extra = {**(extra or {}), "baseline_items": nb}
+    extra = {**(extra or {}), "baseline_items": nb, "clock": clock}
     return Result(workload=workload, psysim=_spread(ta), baseline=_spread(tb), baseline_name=baseline_name,
                   ratio=float(np.median(ratios)), ratio_ci=bootstrap_median_ci(ratios, seed=seed), items=items,
                   unit=unit, load_before=load0, load_after=load_average(), warmup_calls=warm, extra=extra,

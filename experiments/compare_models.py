@@ -34,7 +34,6 @@ other work. ``--set workers=N`` divides the fits.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 
@@ -45,7 +44,7 @@ from psysim.fitting.plan import bic_table, fits_table, plan_fits, predictions_ta
 from psysim.options import Option
 from psysim.stats import cell_summary, rm_anova, search_slopes, slope_ratio
 from psysim.stats.inference import ANOVA_COLUMNS
-from psysim.tables import TableSpec, check_run_tables
+from psysim.tables import TableSpec
 
 NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
@@ -176,18 +175,11 @@ def run(ctx):
 
 def report(run_dir, lang: str = "en", out=None):
     """Re-render the report of a compare-models run folder from its tables (``psysim report``)."""
-    from psysim.cli.report import default_report_path, read_metadata
-    from psysim.errors import PsysimError
-    from psysim.i18n import check_lang
+    from psysim.cli.report import report_inputs
     from psysim.report.compare import render
 
-    check_lang(lang)
-    run_dir = Path(run_dir)
-    meta = read_metadata(run_dir)
-    if meta["experiment"] != NAME:
-        raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {NAME!r}")
-    check_run_tables(run_dir, TABLES.values(), meta.get("tables"))  # (also when called without `psysim report`)
-    out = Path(out) if out is not None else default_report_path(run_dir, lang)
+    # (tables checked here too, for a call without `psysim report`)
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out, tables=TABLES.values())
     info = {k: meta.get(k, "?") for k in ("seed", "quick", "options", "data_set")}
     return render(run_dir, lang, info, out)
 

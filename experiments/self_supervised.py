@@ -481,19 +481,11 @@ def _info(meta: dict, s: dict, seed, quick, citations) -> dict:
 def report(run_dir, lang: str = "en", out=None):
     """Re-render the report of a self-supervised run folder from its tables, in ``lang``
     (``psysim report RUN_DIR --lang ja``); figures of maps need the networks and are left out."""
-    from pathlib import Path
 
-    from psysim.cli.report import default_report_path, read_metadata
-    from psysim.errors import PsysimError
-    from psysim.i18n import check_lang
+    from psysim.cli.report import report_inputs
     from psysim.report.ssl import render
 
-    check_lang(lang)
-    run_dir = Path(run_dir)
-    meta = read_metadata(run_dir)
-    if meta["experiment"] != NAME:
-        raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {NAME!r}")
-    out = Path(out) if out is not None else default_report_path(run_dir, lang)
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
     cites = [(d.get("citation", ""), d.get("licence", "")) for d in meta.get("data_sources", []) if isinstance(d, dict)]
     return render(run_dir, lang, _info(meta, meta.get("settings", {}), meta.get("seed"), meta.get("quick"), cites), out, TABLES)
 

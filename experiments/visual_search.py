@@ -191,17 +191,10 @@ def report(run_dir, lang: str = "en", out=None):
     Path
         The report written.
     """
-    from pathlib import Path
 
-    from psysim.cli.report import default_report_path, read_metadata
-    from psysim.i18n import check_lang
+    from psysim.cli.report import report_inputs
 
-    check_lang(lang)
-    run_dir = Path(run_dir)
-    meta = read_metadata(run_dir)
-    if meta["experiment"] != NAME:
-        raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {NAME!r}")
-    out = Path(out) if out is not None else default_report_path(run_dir, lang)
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
     info = {k: meta.get(k, "?") for k in ("seed", "quick", "simulated_displays_per_cell", "versions")}
     return _render(run_dir, lang, info, out)
 

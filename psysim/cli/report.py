@@ -52,6 +52,24 @@ def read_metadata(run_dir: Path) -> dict:
     return meta
 
 
+def report_inputs(run_dir, name: str, lang: str, out=None, tables=None) -> tuple[Path, dict, Path]:
+    """What an experiment's ``report(run_dir, lang, out)`` starts from: ``(run_dir, metadata,
+    report path)``, with the language checked, the run folder checked to be one of experiment
+    ``name``, and its declared ``tables`` (if given) checked as ``psysim run`` wrote them."""
+    from psysim.i18n import check_lang
+
+    check_lang(lang)
+    run_dir = Path(run_dir)
+    meta = read_metadata(run_dir)
+    if meta["experiment"] != name:
+        raise PsysimError(f"{run_dir}: a run of {meta['experiment']!r}, not of {name!r}")
+    if tables is not None:
+        from psysim.tables import check_run_tables
+
+        check_run_tables(run_dir, tables, meta.get("tables"))
+    return run_dir, meta, Path(out) if out is not None else default_report_path(run_dir, lang)
+
+
 def cmd_report(args) -> int:
     from psysim.paths import check_output, psysim_html
     from psysim.runs import get_experiment
