@@ -23,3 +23,24 @@ class ParameterError(PsysimError):
 
 class OfflineError(PsysimError):
     """Something must be downloaded, and this machine cannot download it."""
+
+
+def did_you_mean(name, choices) -> str:
+    """``" (did you mean 'gs6'?)"`` for a misspelt ``name`` among ``choices`` (empty if none is close).
+
+    Parameters
+    ----------
+    name : str
+        What the user typed.
+    choices : iterable of str
+        The names that would have been accepted.
+
+    Returns
+    -------
+    str
+        A suffix for a one-line error message, or ``""``.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(str(name), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

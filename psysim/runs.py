@@ -34,7 +34,7 @@ import pandas as pd
 
 from psysim.atomic import atomic_write_bytes, atomic_write_text  # noqa: F401  (also importable from here)
 from psysim.checkpoints import SUFFIX, Checkpoints, ResumableRun
-from psysim.errors import PsysimError
+from psysim.errors import PsysimError, did_you_mean
 from psysim.executor import executor_from_options, executor_settings, map_tasks
 from psysim.options import RUN_OPTIONS, declared, resolve_options
 from psysim.paths import check_output, output_files
@@ -469,5 +469,5 @@ def get_experiment(name: str):
     exps = list_experiments()
     key = name.replace("_", "-")
     if key not in exps:
-        raise PsysimError(f"unknown experiment {name!r}; known experiments: {', '.join(exps)}")
+        raise PsysimError(f"unknown experiment {name!r}{did_you_mean(key, exps)}; known experiments: {', '.join(exps)}")
     return exps[key]

@@ -289,3 +289,12 @@ def test_cli_resuming_with_other_settings_is_refused_in_one_line(tmp_path, capsy
     assert rc == 2 and len(err.splitlines()) == 1, err
     assert "holds checkpoints of a different run" in err and "seed 1 there, 0 now" in err
     assert sorted(p.name for p in partial.iterdir()) == before and not (tmp_path / "out").exists()
+
+
+def test_did_you_mean_suggests_only_a_close_name():
+    from psysim.errors import did_you_mean
+
+    assert did_you_mean("gs66", ["cgs", "gs", "gs6", "fit"]) == " (did you mean 'gs6'?)"
+    assert did_you_mean("visual-serch", ["visual-search", "cnn-search"]) == " (did you mean 'visual-search'?)"
+    assert did_you_mean("lba", ["cgs", "gs6", "saliency"]) == ""
+    assert did_you_mean("zzz", []) == ""

@@ -183,7 +183,8 @@ D = ("displays",)
 CASES = [
     # -- the top level ---------------------------------------------------------------------------
     c("no-command", needles=["give a command"]),
-    c("unknown-command", "rnu", needles=["invalid choice: 'rnu'"]),
+    c("unknown-command", "rnu", needles=["invalid choice: 'rnu'", "did you mean 'run'?"]),
+    c("unknown-command-far", "zzz", needles=["invalid choice: 'zzz'"]),
     c("unknown-global-option", "--verbose", "list", needles=["--verbose"]),
     c("option-before-command", "--out", "x", "run", needles=["invalid choice: 'x'"]),
     # -- list, options -----------------------------------------------------------------------------
@@ -194,7 +195,7 @@ CASES = [
     c("options-extra-argument", "options", "visual-search", "more", needles=["more"]),
     # -- run: experiment, seed, language ---------------------------------------------------------
     c("run-missing-experiment", "run", needles=["experiment"]),
-    c("run-unknown-experiment", "run", "visual-serch", needles=["unknown experiment 'visual-serch'"]),
+    c("run-unknown-experiment", "run", "visual-serch", needles=["unknown experiment 'visual-serch'", "did you mean 'visual-search'?"]),
     c("run-empty-experiment", "run", "", needles=["unknown experiment ''"]),
     c("run-seed-negative", *R, "--seed", "-3", needles=["seed", "-3"]),
     c("run-seed-fraction", *R, "--seed", "1.5", needles=["seed", "'1.5'"]),
@@ -338,6 +339,7 @@ CASES = [
     # -- fit ---------------------------------------------------------------------------------------------
     c("fit-missing-model", "fit", needles=["model"]),
     c("fit-unknown-model", "fit", "lba", "--out", "{t}/f", needles=["unknown model 'lba'"]),
+    c("fit-misspelt-model", "fit", "gs66", "--out", "{t}/f", needles=["unknown model 'gs66'", "did you mean 'gs6'?"]),
     c("fit-data-missing", "fit", "fit", "--data", "{t}/nope.toml", "--out", "{t}/f", needles=["nope.toml"]),
     c("fit-data-unknown-builtin", "fit", "fit", "--data", "wolfe", "--out", "{t}/f", needles=["wolfe"]),
     c("fit-data-broken", "fit", "fit", "--data", "{t}/broken.toml", "--out", "{t}/f", needles=["broken.toml"]),

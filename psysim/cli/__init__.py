@@ -13,9 +13,10 @@ import argparse
 import errno
 import importlib
 import os
+import re
 import sys
 
-from psysim.errors import PsysimError
+from psysim.errors import PsysimError, did_you_mean
 
 COMMANDS = [
     "psysim.cli.core",
@@ -39,7 +40,16 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line with exit code 2."""
 
     def error(self, message):
-        self.exit(2, f"psysim: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"psysim: error: {message}{_did_you_mean(message)} (see '{self.prog} --help')\n")
+
+
+def _did_you_mean(message: str) -> str:
+    """`` (did you mean 'run'?)`` for argparse's "invalid choice: 'rn' (choose from ...)"."""
+    m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+    if not m:
+        return ""
+    choices = re.findall(r"'([^']*)'", m.group(2)) or [c.strip() for c in m.group(2).split(",")]
+    return did_you_mean(m.group(1), choices)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -20,7 +20,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from psysim.errors import ParameterError, PsysimError
+from psysim.errors import ParameterError, PsysimError, did_you_mean
 from psysim.seeds import check_seed
 from psysim.trials import make_trials, validate_trials
 
@@ -185,5 +185,5 @@ def get_model(name: str, **params) -> SearchModel:
 
     key = str(name).lower().replace("_", "-")
     if key not in MODELS:
-        raise PsysimError(f"unknown model {name!r}; known models: {', '.join(sorted(MODELS))}")
+        raise PsysimError(f"unknown model {name!r}{did_you_mean(name, MODELS)}; known models: {', '.join(sorted(MODELS))}")
     return MODELS[key](**params)
