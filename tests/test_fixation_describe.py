@@ -267,3 +267,22 @@ def test_saliency_fixations_runs_on_a_description(fixset, capsys):
     assert not (folder / "run_bad").exists() and not list(folder.glob(".run_bad*"))
     assert main(["run", "visual-search", "--data", str(tomls["points"]), "--out", str(folder / "vs")]) == 2
     assert "does not read a data-set description" in capsys.readouterr().err
+
+
+def test_images_of_a_fixation_set_are_opened_with_psysims_limits(fixset):
+    """Stimuli and maps go through psysim.images.open_image: a decompression-bomb header is
+    refused before decoding, and a damaged file gets one line naming it."""
+    from tests.test_cli_corpus import claimed_png
+
+    from psysim.errors import PsysimError
+
+    folder, _, tomls = fixset
+    good = (folder / "maps" / "forest.png").read_bytes()
+    (folder / "maps" / "forest.png").write_bytes(claimed_png(20000, 20000))
+    with pytest.raises(PsysimError, match=r"forest\.png.*20000x20000 px.*limit") as info:
+        load_described_fixations(tomls["maps"])
+    assert "\n" not in str(info.value)
+    (folder / "maps" / "forest.png").write_bytes(good[: len(good) // 3])
+    with pytest.raises(DataError, match=r"forest\.png.*not a readable image") as info:
+        load_described_fixations(tomls["maps"])
+    assert "\n" not in str(info.value)

@@ -52,10 +52,10 @@ def fixation_names(desc) -> list[str]:
 def _open(path: Path, where: str, mode: str | None):
     """An image as uint8 in ``mode``; with ``mode=None`` a grey float64 array and its full scale
     (255 for 8-bit images, 65535 for 16-bit ones, the maximum for float images)."""
-    from PIL import Image, UnidentifiedImageError
+    from psysim.images import DECODE_ERRORS, first_line, open_image
 
-    try:
-        with Image.open(path) as im:
+    with open_image(path, what="a fixation data set", where=f"{where}: {path}") as im:
+        try:
             if mode is not None:
                 return np.asarray(im.convert(mode))
             if im.mode.startswith("I;16"):
@@ -64,8 +64,8 @@ def _open(path: Path, where: str, mode: str | None):
                 a = np.asarray(im, dtype=np.float64)
                 return a, float(a.max())
             return np.asarray(im.convert("L"), dtype=np.float64), 255.0
-    except (UnidentifiedImageError, OSError) as exc:
-        raise DataError(f"{where}: {path} is not a readable image ({exc})") from None
+        except DECODE_ERRORS as exc:
+            raise DataError(f"{where}: {path} is not a readable image ({first_line(exc)})") from None
 
 
 def _map_file(desc: FixationDescription, key: str, folder: Path, name: str, allow_npy: bool) -> Path:

@@ -67,15 +67,16 @@ def etocvd_names(root=None) -> list[str]:
 
 
 def _read(path: Path, mode: str) -> np.ndarray:
-    from PIL import Image, UnidentifiedImageError
+    """One image of the set as a uint8 array, through :func:`psysim.images.open_image` (size
+    limits checked on the header, before decoding)."""
+    from psysim.images import DECODE_ERRORS, first_line, open_image
 
-    if not path.is_file():
-        raise DataError(f"data set 'etocvd': {path} not found")
-    try:
-        with Image.open(path) as im:
+    where = f"data set 'etocvd': {path}"
+    with open_image(path, what="a fixation data set", where=where) as im:
+        try:
             return np.asarray(im.convert(mode))
-    except (UnidentifiedImageError, OSError) as exc:
-        raise DataError(f"data set 'etocvd': {path} is not a readable image ({exc})") from None
+        except DECODE_ERRORS as exc:
+            raise DataError(f"{where}: not a readable image ({first_line(exc)})") from None
 
 
 def load_etocvd_image(name: str, fixation_set: str = "full", root=None) -> FixationImage:
