@@ -1,7 +1,9 @@
 """A self-contained HTML report: text, tables and figures in one file.
 
 Figures are embedded as base64 PNG, styles are inline, nothing is loaded from the network, so
-the file can be mailed, archived or projected offline. A report knows nothing of statistics:
+the file can be mailed, archived or projected offline. A Japanese page (and any page with
+characters from U+3000 on) also embeds the glyphs it uses from IPAexGothic
+(:mod:`psysim.report.fonts`), so its text renders on a machine without a Japanese font. A report knows nothing of statistics:
 experiments give it finished text, tables and figures.
 """
 
@@ -17,6 +19,7 @@ import pandas as pd
 
 from psysim.i18n import check_lang, t
 from psysim.paths import HTML_GENERATOR
+from psysim.report.fonts import FAMILY, NOTICE, font_face_css
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
@@ -26,10 +29,15 @@ th{background:#f0f0f0}td:first-child,th:first-child{text-align:left}figure{margi
 img{max-width:100%}.note{background:#fff8e0;border-left:4px solid #e0b000;padding:0.5rem 1rem}.meta{font-size:0.85rem;color:#555}
 .cite{font-size:0.9rem}
 """
-# Japanese text: fonts that browsers on Windows, macOS, Linux and Android have, in that order.
+# Japanese text: the embedded subset first (the same glyphs on every machine), then fonts that
+# browsers on macOS, Windows and Linux have, should the page be edited to show more characters.
 _CSS_LANG = {
-    "ja": 'body{font-family:"Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans JP","Noto Sans CJK JP","IPAexGothic",sans-serif;line-height:1.7}'
+    "ja": 'body{font-family:"%s","Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans JP","Noto Sans CJK JP",sans-serif;line-height:1.7}'
+    % FAMILY
 }
+# an English page with a few Japanese characters (a picture's Japanese name): the subset after the Latin fonts
+_CSS_CJK_FALLBACK = 'body{font-family:-apple-system,Segoe UI,Helvetica,Arial,"%s",sans-serif}' % FAMILY
+_DATA_URL = re.compile(r"data:[^\"')]+")
 
 
 # APA 7 (sections 6.42-6.44): Latin statistical symbols in italics, Greek ones (η, ε) upright,
@@ -113,13 +121,7 @@ class Report:
             self._citations.append((citation, licence))
 
     def render(self, metadata: dict | None = None) -> str:
-        parts = [
-            "<!DOCTYPE html>",
-            f'<html lang="{self.lang}"><head><meta charset="utf-8">{HTML_GENERATOR}',
-            f"<title>{html.escape(self.title)}</title><style>{_CSS}{_CSS_LANG.get(self.lang, '')}</style></head><body>",
-            f"<h1>{html.escape(self.title)}</h1>",
-            *self._parts,
-        ]
+        parts = [f"<h1>{html.escape(self.title)}</h1>", *self._parts]
         if self._citations:
             parts.append(f"<h2>{html.escape(t('report.references', self.lang))}</h2><ul class='cite'>")
             for c, lic in self._citations:
@@ -132,8 +134,19 @@ class Report:
             )
             parts.append(f"<h2>{html.escape(t('report.run', self.lang))}</h2><table class='meta'>{rows}</table>")
         made = t("report.made_by", self.lang, date=time.strftime("%Y-%m-%d"))
-        parts.append(f"<p class='meta'>{html.escape(made)}</p></body></html>")
-        return "\n".join(parts)
+        parts.append(f"<p class='meta'>{html.escape(made)}</p>")
+        css = _CSS + _CSS_LANG.get(self.lang, "")
+        shown = self.title + html.unescape(_DATA_URL.sub("", "".join(parts)))
+        if self.lang == "ja" or any(ord(ch) >= 0x3000 for ch in shown):
+            notice = NOTICE[self.lang] if self.lang in NOTICE else NOTICE["en"]
+            parts.append(f"<p class='meta font'>{html.escape(notice)}</p>")
+            css = font_face_css(shown + notice) + css + ("" if self.lang == "ja" else _CSS_CJK_FALLBACK)
+        head = [
+            "<!DOCTYPE html>",
+            f'<html lang="{self.lang}"><head><meta charset="utf-8">{HTML_GENERATOR}',
+            f"<title>{html.escape(self.title)}</title><style>{css}</style></head><body>",
+        ]
+        return "\n".join(head + parts) + "\n</body></html>"
 
     def write(self, path, metadata: dict | None = None):
         from psysim.atomic import atomic_write_text
