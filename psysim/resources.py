@@ -65,3 +65,39 @@ def data_dir(required: bool = True) -> Path | None:
             "no human data directory: set PSYSIM_DATA to the folder that holds the raw data sets"
         )
     return None
+
+
+QUICK_ENV = "PSYSIM_TUTORIAL_QUICK"
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def tutorial_quick(environ=None) -> bool:
+    """Whether a tutorial notebook runs at its small settings.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        The environment to read (default: :data:`os.environ`).
+
+    Returns
+    -------
+    bool
+        ``PSYSIM_TUTORIAL_QUICK`` decides where it is set (``1``/``true``/``yes``/``on`` or
+        ``0``/``false``/``no``/``off``, any case); otherwise small settings on Colab (which sets
+        ``COLAB_RELEASE_TAG``, and whose free CPUs are slow) and full settings elsewhere.
+
+    Raises
+    ------
+    PsysimError
+        When ``PSYSIM_TUTORIAL_QUICK`` holds anything else, in one line naming the variable.
+    """
+    env = os.environ if environ is None else environ
+    value = env.get(QUICK_ENV)
+    if value is None or not value.strip():
+        return "COLAB_RELEASE_TAG" in env
+    flag = value.strip().lower()
+    if flag in _TRUE:
+        return True
+    if flag in _FALSE:
+        return False
+    raise PsysimError(f"{QUICK_ENV}={value!r}: expected 1 (small settings) or 0 (full settings)")

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from psysim.errors import PsysimError
+from psysim.resources import tutorial_quick
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -39,7 +43,32 @@ def test_tutorial_is_listed_and_opens_with_an_install_cell(nb):
     code = [c for c in cells if c["cell_type"] == "code"]
     first = _source(code[0])
     assert 'find_spec("psysim")' in first and "%pip install" in first
-    assert all(not c.get("outputs") for c in code), "commit notebooks without outputs"
+    # the sources it tries, in order: the override, a wheel beside the notebook or in dist/, the index
+    assert 'os.environ.get("PSYSIM_SOURCE")' in first and 'glob.glob("dist/psysim-*.whl")' in first
+    assert 'else "psysim")' in first and "<host>" not in first and "git+" not in first
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "commit notebooks without outputs"
+    for c in code:  # Colab conventions: nothing that exists only on the author's machine
+        src = _source(c)
+        assert not re.search(r"[\"'](/(home|work|tmp|Users|root)/|[A-Za-z]:\\\\)", src), f"{nb.name}: a local path in\n{src}"
+        assert 'environ.get("PSYSIM_TUTORIAL_QUICK")' not in src, f"{nb.name}: use psysim.resources.tutorial_quick()"
+    if any("QUICK" in _source(c) for c in code):
+        assert any("QUICK = tutorial_quick()" in _source(c) for c in code)
+
+
+@pytest.mark.parametrize(
+    "env, quick",
+    [({}, False), ({"COLAB_RELEASE_TAG": "release-colab-x"}, True), ({"PSYSIM_TUTORIAL_QUICK": "1"}, True),
+     ({"PSYSIM_TUTORIAL_QUICK": "0", "COLAB_RELEASE_TAG": "x"}, False), ({"PSYSIM_TUTORIAL_QUICK": " True "}, True),
+     ({"PSYSIM_TUTORIAL_QUICK": "off"}, False), ({"PSYSIM_TUTORIAL_QUICK": ""}, False)],
+)
+def test_tutorial_quick_settings(env, quick):
+    assert tutorial_quick(env) is quick
+
+
+def test_tutorial_quick_refuses_a_bad_value():
+    with pytest.raises(PsysimError, match=r"^PSYSIM_TUTORIAL_QUICK='fast': expected 1 .* or 0 ") as err:
+        tutorial_quick({"PSYSIM_TUTORIAL_QUICK": "fast"})
+    assert "\n" not in str(err.value)
 
 
 @pytest.mark.slow
