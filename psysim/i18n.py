@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from psysim.errors import PsysimError
+from psysim.i18n_saliency import SALIENCY  # the saliency-popout and saliency-fixations reports' texts
 from psysim.i18n_ssl import SSL  # the self-supervised report's texts
 
 LANGUAGES = ("en", "ja")
@@ -426,7 +427,13 @@ COMPARE_MODELS: dict[str, dict[str, str]] = {
 }
 """Texts of the compare-models report (:mod:`psysim.report.compare`)."""
 
-CATALOGUE: dict[str, dict[str, str]] = {**TERMS, **LABELS, **REPORT, **COMPARE_MODELS, **SSL}
+CATALOGUE_PARTS: dict[str, dict[str, dict[str, str]]] = {
+    "TERMS": TERMS, "LABELS": LABELS, "REPORT": REPORT, "COMPARE_MODELS": COMPARE_MODELS, "SSL": SSL,
+    "SALIENCY": SALIENCY,
+}
+"""The catalogue's parts, one per module or block (``tests/test_i18n.py``: no key in two parts)."""
+
+CATALOGUE: dict[str, dict[str, str]] = {k: v for part in CATALOGUE_PARTS.values() for k, v in part.items()}
 """Every message, by key."""
 
 

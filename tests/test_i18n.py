@@ -221,3 +221,27 @@ def test_every_identifiability_reason_has_a_japanese_line():
             seen += 1
     assert seen >= 8
     assert fixed_reason("cgs", "t_no", "some other reason", "ja") is None
+
+
+def test_no_key_is_in_two_parts_of_the_catalogue():
+    seen = {}
+    for part, texts in i18n.CATALOGUE_PARTS.items():
+        for key in texts:
+            assert key not in seen, f"{key!r} is in both {seen[key]} and {part}"
+            seen[key] = part
+    assert len(seen) == len(i18n.CATALOGUE)
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+_KEY_CALL = __import__("re").compile(r"""(?:\b_|\bt|\btr|\bi18n\.t)\(\s*["']([a-z][a-z0-9_]*\.[A-Za-z0-9_.:-]+)["']""")
+
+
+def test_every_message_key_the_code_names_is_in_the_catalogue():
+    """A report string added without its entry (or with a typo) fails here, not in a user's run."""
+    used = {}
+    for path in [*(_ROOT / "psysim").rglob("*.py"), *(_ROOT / "experiments").glob("*.py")]:
+        for key in _KEY_CALL.findall(path.read_text(encoding="utf-8")):
+            used.setdefault(key, path.relative_to(_ROOT))
+    assert len(used) > 100  # the scan finds the reports' keys
+    missing = {k: str(p) for k, p in used.items() if k not in i18n.CATALOGUE}
+    assert missing == {}

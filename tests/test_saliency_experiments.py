@@ -98,3 +98,7 @@ def test_saliency_popout_experiment(tmp_path):
     assert colour > ch.loc[("maxnorm", "orientation"), "peak_on_target"]
     assert f"colour {100 * colour:.0f}%" in html  # the explanation is written from the measured table
     assert "alike" not in html
+    # the same tables in Japanese (psysim report DIR --lang ja), every sentence from the catalogue
+    ja = get_experiment("saliency-popout").report(out, "ja").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in ja and "標的への最初の注視" in ja and f"色 {100 * colour:.0f}%" in ja
+    assert "first fixation lands" not in ja and "Itti-Koch（論文どおり）" in ja
