@@ -110,10 +110,13 @@ class FitResult:
         return tuple(self.diagnostics.get("warnings", ()))
 
     def summary(self) -> dict:
-        """A flat dict: model, data, every parameter, loss, loglik, aic, bic, n_obs, k."""
+        """A flat dict: model, data, every parameter, loss, loglik, aic, bic, n_obs, k (and
+        ``loglik_mc_se``, the Monte Carlo standard error of ``loglik``, where the fit has one)."""
         out = {"model": self.model, **{k: v for k, v in self.data.items()}}
         out.update({k: float(v) for k, v in self.params.items()})
         out.update(loss=self.loss, loglik=self.loglik, aic=self.aic, bic=self.bic, n_obs=self.n_obs, k=self.k)
+        if "loglik_mc_se" in self.diagnostics:  # quantile fits: the Monte Carlo error of loglik
+            out["loglik_mc_se"] = float(self.diagnostics["loglik_mc_se"])
         return out
 
     def make_model(self):
