@@ -51,6 +51,7 @@ from scipy.optimize import differential_evolution, minimize
 from scipy.special import gammaln
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.fitting.budget import BudgetSpent, Counted
 from psysim.fitting.result import FitResult
 from psysim.fitting.simlik import ESTIMATORS, replicate_logliks, simulated_loglik
 from psysim.models.base import SearchModel, make_design
@@ -569,8 +570,11 @@ def prepare_fit(
 
 def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: int = 8, tol: float = 1e-6,
                 polish: bool = True, n_polish: int = 1, n_starts: int = 512, n_local: int = 8,
-                progress=None) -> dict:
+                max_evals: int | None = None, progress=None) -> dict:
     """One independent search of a fit from one seed (see :func:`fit_quantiles` for the settings).
+
+    ``max_evals`` (the budget policy of :mod:`psysim.fitting.budget`) stops the search when it
+    has evaluated the likelihood that many times; its result is then the best point evaluated.
 
     Returns
     -------
@@ -580,11 +584,16 @@ def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: i
         that it can travel between processes and be checkpointed.
     """
     n0, t0 = problem.obj.n_eval, time.perf_counter()
-    if problem.method == "multistart":
-        z, fun, info = _multistart(problem.f, problem.zb, int(seed), n_starts, n_local, progress, problem.fb)
-    else:
-        z, fun, info = _de_run(problem.f, problem.zb, int(seed), maxiter, popsize, tol, polish, n_polish,
-                               problem.obj.predictor.exact, progress)
+    f = Counted(problem.f, problem.fb, None if max_evals is None else int(max_evals))
+    try:
+        if problem.method == "multistart":
+            z, fun, info = _multistart(f, problem.zb, int(seed), n_starts, n_local, progress, f.fb)
+        else:
+            z, fun, info = _de_run(f, problem.zb, int(seed), maxiter, popsize, tol, polish, n_polish,
+                                   problem.obj.predictor.exact, progress)
+        info["budget_spent"] = False
+    except BudgetSpent:
+        z, fun, info = f.best_z, f.best_f, {"budget_spent": True}
     run = {"seed": int(seed), "loss": float(fun), **info}
     run["params"] = {k: float(v) for k, v in problem.space.to_params(z).items()}
     run["z"] = [float(v) for v in z]
@@ -595,7 +604,7 @@ def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: i
 
 def finish_fit(problem: FitProblem, runs, *, polish: bool = True, maxiter: int = 60, popsize: int = 8,
                n_starts: int = 512, n_local: int = 8, converge_tol: float = 1.0, n_replicates: int = 8,
-               n_sim_score: int | None = 2000, data: dict | None = None, seconds: float | None = None, **_ignored) -> FitResult:
+               n_sim_score: int | None = 2000, max_evals: int | None = None, data: dict | None = None, seconds: float | None = None, **_ignored) -> FitResult:
     """The :class:`FitResult` of a fit from its searches (:func:`search_once` results, in seed order).
 
     Picks the best search (the first of equal ones), polishes it (multi-start, with
@@ -651,6 +660,8 @@ def finish_fit(problem: FitProblem, runs, *, polish: bool = True, maxiter: int =
     else:
         optimizer = (f"scipy differential_evolution (maxiter={maxiter}, popsize={popsize}) + "
                      + ("local polish" if polish else "no polish"))
+    if max_evals is not None:
+        optimizer += f"; at most {int(max_evals)} likelihood evaluations per seed"
     preds = _predictions(problem.obj, fitted)
     exact = bool(problem.obj.predictor.exact)
     loglik, mc_se, reps = -best["loss"], (0.0 if exact else float("nan")), []
@@ -719,6 +730,7 @@ def fit_quantiles(
     estimator: str = "corrected",
     n_replicates: int = 8,
     n_sim_score: int | None = 2000,
+    max_evals: int | None = None,
     data: dict | None = None,
     progress=None,
 ) -> FitResult:
@@ -770,6 +782,8 @@ def fit_quantiles(
         Independent evaluations of a simulated likelihood at the fitted parameters, whose mean
         is the result's ``loglik`` and whose standard error is ``diagnostics["loglik_mc_se"]``
         (see :func:`finish_fit`); 0 keeps the optimiser's value.
+    max_evals : int, optional
+        Likelihood evaluations allowed per search (seed); see :mod:`psysim.fitting.budget`.
     n_sim_score : int or None
         Simulated trials per cell of those evaluations (None: ``n_sim``). Larger than the
         search's, since they are few: at 2000 the estimator's bias is below 0.3 units and one
@@ -800,8 +814,10 @@ def fit_quantiles(
                           n_sim=n_sim, sim_seed=sim_seed, trim=trim, estimator=estimator)
     t0 = time.perf_counter()
     settings = {"maxiter": maxiter, "popsize": popsize, "polish": polish, "n_starts": n_starts, "n_local": n_local}
-    runs = [search_once(problem, s, tol=tol, n_polish=n_polish, progress=progress, **settings) for s in seeds]
-    return finish_fit(problem, runs, converge_tol=converge_tol, n_replicates=n_replicates, n_sim_score=n_sim_score, data=data, **settings,
+    runs = [search_once(problem, s, tol=tol, n_polish=n_polish, max_evals=max_evals, progress=progress, **settings)
+            for s in seeds]
+    return finish_fit(problem, runs, converge_tol=converge_tol, n_replicates=n_replicates, n_sim_score=n_sim_score, max_evals=max_evals,
+                      data=data, **settings,
                       seconds=time.perf_counter() - t0)
 
 

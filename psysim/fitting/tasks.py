@@ -39,11 +39,12 @@ from psysim.fitting.quantile_fit import finish_fit, prepare_fit, search_once
 from psysim.fitting.result import FitResult
 
 SETTINGS = ("free", "fixed", "bounds", "method", "n_sim", "trim", "estimator", "maxiter", "popsize", "tol", "polish",
-            "n_polish", "n_starts", "n_local", "converge_tol", "n_replicates", "n_sim_score")
+            "n_polish", "n_starts", "n_local", "converge_tol", "n_replicates", "n_sim_score", "max_evals")
 """Keys a :attr:`FitSpec.settings` dict may hold (the options of ``fit_quantiles`` but the seeds)."""
 _PROBLEM = ("free", "fixed", "bounds", "method", "n_sim", "trim", "estimator")
-_SEARCH = ("maxiter", "popsize", "tol", "polish", "n_polish", "n_starts", "n_local")
-_FINISH = ("maxiter", "popsize", "polish", "n_starts", "n_local", "converge_tol", "n_replicates", "n_sim_score")
+_SEARCH = ("maxiter", "popsize", "tol", "polish", "n_polish", "n_starts", "n_local", "max_evals")
+_FINISH = ("maxiter", "popsize", "polish", "n_starts", "n_local", "converge_tol", "n_replicates", "n_sim_score",
+           "max_evals")
 
 
 @dataclass(eq=False)
