@@ -54,6 +54,18 @@ from psysim.errors import PsysimError
 def check_beta(beta, where: str = "softmax") -> np.ndarray:
     """Validate an inverse temperature; return it as a float array (0-d for a scalar).
 
+    Parameters
+    ----------
+    beta : float or array_like
+        The inverse temperature(s) to check: numbers ``>= 0``, ``inf`` allowed.
+    where : str
+        The caller's name, which starts the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``beta`` as floats (0-d for a scalar).
+
     Raises
     ------
     PsysimError
@@ -84,6 +96,18 @@ def beta_from_temperature(temperature, where: str = "softmax") -> np.ndarray:
     ``T = 0`` gives ``beta = inf`` (winner-take-all) and ``T = inf`` gives ``beta = 0``
     (uniform), the exact limits. ``T`` negative, NaN, a bool or not a number raises a one-line
     :class:`PsysimError` naming the value.
+
+    Parameters
+    ----------
+    temperature : float or array_like
+        Temperature(s) ``T >= 0``.
+    where : str
+        The caller's name, which starts the error message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``1 / T`` as floats (0-d for a scalar).
     """
     if temperature is None or isinstance(temperature, (bool, np.bool_, str, bytes)):
         raise PsysimError(f"{where}: temperature T must be a number >= 0, got {temperature!r}")
@@ -188,7 +212,22 @@ def softmax(logits, beta=1.0, axis: int = -1) -> np.ndarray:
 def log_softmax(logits, beta=1.0, axis: int = -1) -> np.ndarray:
     """Log of :func:`softmax`, ``beta a_i - log Z``, computed without forming ``p``.
 
-    Items with probability 0 get ``-inf``. Same parameters and limits as :func:`softmax`.
+    Items with probability 0 get ``-inf``. Same limits as :func:`softmax`.
+
+    Parameters
+    ----------
+    logits : array_like
+        Activations ``a``; ``-inf`` masks an item.
+    beta : float or array_like
+        Inverse temperature ``>= 0`` (``0``: uniform; ``inf``: winner-take-all); broadcasts
+        against ``logits`` with size 1 along ``axis``.
+    axis : int
+        The item axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Log-probabilities, the shape of ``logits`` (broadcast with ``beta``).
     """
     x, b, ax = _prepare(logits, beta, axis, "log_softmax")
     z, _ = _scaled(x, b, ax)
@@ -202,6 +241,21 @@ def logsumexp(logits, beta=1.0, axis: int = -1) -> np.ndarray:
     ``log(n)`` (``n`` items that are not ``-inf``); ``beta = inf`` gives ``+inf`` when the
     largest logit is positive, ``-inf`` when it is negative, and ``log(k)`` when it is 0 (``k``
     tied maxima); a ``+inf`` logit gives ``+inf``.
+
+    Parameters
+    ----------
+    logits : array_like
+        Activations ``a``; ``-inf`` masks an item.
+    beta : float or array_like
+        Inverse temperature ``>= 0`` (``0``: uniform; ``inf``: winner-take-all); broadcasts
+        against ``logits`` with size 1 along ``axis``.
+    axis : int
+        The item axis, summed over.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``log Z``, with ``axis`` removed.
     """
     x, b, ax = _prepare(logits, beta, axis, "logsumexp")
     z, m = _scaled(x, b, ax)
@@ -222,6 +276,21 @@ def entropy(logits, beta=1.0, axis: int = -1) -> np.ndarray:
     ``beta = 0`` gives ``log(n)`` (maximal uncertainty over the ``n`` selectable items), ``beta
     = inf`` gives ``log(k)`` for ``k`` tied maxima (0 for a unique winner). Terms with
     ``p_i = 0`` contribute 0 (``0 log 0 = 0``).
+
+    Parameters
+    ----------
+    logits : array_like
+        Activations ``a``; ``-inf`` masks an item.
+    beta : float or array_like
+        Inverse temperature ``>= 0`` (``0``: uniform; ``inf``: winner-take-all); broadcasts
+        against ``logits`` with size 1 along ``axis``.
+    axis : int
+        The item axis, summed over.
+
+    Returns
+    -------
+    numpy.ndarray
+        Entropy in nats (divide by ``log 2`` for bits), ``>= 0``, with ``axis`` removed.
     """
     x, b, ax = _prepare(logits, beta, axis, "entropy")
     z, _ = _scaled(x, b, ax)
@@ -237,6 +306,20 @@ def luce_choice(weights, exponent=1.0, axis: int = -1) -> np.ndarray:
     Equal to ``softmax(log w, beta=g)``, which is how it is computed: a weight of 0 is a logit
     of ``-inf`` (never chosen), an infinite weight wins outright, ``g = 0`` is uniform over the
     items with ``w > 0``, ``g = inf`` picks the largest weights.
+
+    Parameters
+    ----------
+    weights : array_like
+        Response strengths ``w >= 0``.
+    exponent : float or array_like
+        The exponent ``g >= 0`` (plays the role of ``beta``).
+    axis : int
+        The item axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        Choice probabilities summing to 1 along ``axis``.
 
     Raises
     ------
@@ -270,6 +353,18 @@ def two_choice(a, b, beta=1.0) -> np.ndarray:
     with :func:`scipy.special.expit`, independently of :func:`softmax`. Limits: ``beta = 0``
     and ``a == b`` give 0.5; ``beta = inf`` gives 1, 0 or 0.5 (tie); an infinite logit wins
     at any beta (as in :func:`softmax`).
+
+    Parameters
+    ----------
+    a, b : float or array_like
+        The two logits (broadcast against each other); NaN raises :class:`PsysimError`.
+    beta : float or array_like
+        Inverse temperature ``>= 0``.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``P(a chosen over b)``, in [0, 1].
     """
     from scipy.special import expit
 

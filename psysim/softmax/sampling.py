@@ -34,7 +34,20 @@ def _rng(rng):
 
 
 def gumbel(rng, shape) -> np.ndarray:
-    """Standard Gumbel noise ``-log(-log u)`` with ``u`` uniform on (0, 1)."""
+    """Standard Gumbel noise ``-log(-log u)`` with ``u`` uniform on (0, 1).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator or int
+        Source of randomness (a seed makes a new generator; ``None`` is refused).
+    shape : int or tuple of int
+        Shape of the sample.
+
+    Returns
+    -------
+    numpy.ndarray
+        Finite Gumbel(0, 1) draws of that shape (``u`` is clipped away from 0 and 1).
+    """
     u = _rng(rng).random(shape)
     return -np.log(-np.log(np.clip(u, np.finfo(float).tiny, 1.0 - np.finfo(float).eps)))
 
@@ -83,7 +96,22 @@ def selection_order(logits, beta=1.0, rng=None, k: int | None = None) -> np.ndar
 
 
 def sample_choice(logits, beta=1.0, rng=None) -> np.ndarray:
-    """One softmax draw per row (the Gumbel-max trick): indices of shape ``logits.shape[:-1]``."""
+    """One softmax draw per row (the Gumbel-max trick).
+
+    Parameters
+    ----------
+    logits : array_like, shape (..., n_items)
+        Item activations; ``-inf`` marks items that cannot be chosen.
+    beta : float or array_like
+        Inverse temperature ``>= 0`` (broadcasts against ``logits[..., :1]``).
+    rng : numpy.random.Generator or int
+        Source of randomness (a seed makes a new generator).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape logits.shape[:-1]
+        The chosen item's index in each row, drawn with probability ``softmax(beta a)``.
+    """
     return selection_order(logits, beta, rng, k=1)[..., 0]
 
 
@@ -95,7 +123,9 @@ def plackett_luce_logprob(order, logits, beta=1.0) -> np.ndarray:
     order : array_like of int, shape (..., k)
         Selected item indices, first to last (distinct within a row).
     logits : array_like, shape (..., n_items)
+        Item activations (broadcast against ``order``'s leading axes).
     beta : float
+        Inverse temperature ``>= 0``.
 
     Returns
     -------
