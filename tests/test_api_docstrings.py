@@ -18,7 +18,7 @@ import pytest
 
 numpydoc = pytest.importorskip("numpydoc.docscrape")
 
-PACKAGES = ("psysim.softmax",)
+PACKAGES = ("psysim.softmax", "psysim.stats")
 
 
 def public_api(package: str):

@@ -24,7 +24,14 @@ CELL = ("source", "subject", "task", "set_size", "target_present")
 class TrimRule:
     """Which trials enter RT statistics: correct trials with ``lower <= rt <= upper`` ms.
 
-    ``upper_by_task`` overrides the upper bound for some tasks.
+    Parameters
+    ----------
+    lower : float
+        Shortest RT kept, in ms.
+    upper : float
+        Longest RT kept, in ms (``numpy.inf``: no upper bound).
+    upper_by_task : dict
+        Task name -> upper bound in ms, overriding ``upper`` for those tasks.
     """
 
     lower: float = 200.0
@@ -80,7 +87,23 @@ def cell_summary(trials: pd.DataFrame, trim: TrimRule = WOLFE2010_TRIM, by=CELL)
 
 
 def group_means(summary: pd.DataFrame, value: str = "mean_rt", by=("source", "task", "set_size", "target_present")) -> pd.DataFrame:
-    """Equal-weight mean over subjects of a per-subject cell value, with SD, SE and n."""
+    """Equal-weight mean over subjects of a per-subject cell value, with SD, SE and n.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Per-subject cell summary (:func:`cell_summary`).
+    value : str
+        Column to average (e.g. ``mean_rt``, ``error_rate``).
+    by : sequence of str
+        Columns that define a group cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by`` columns, ``value`` (the mean over subjects), ``<value>_sd``, ``n_subjects`` and
+        ``<value>_se`` (SD / sqrt(n)).
+    """
     g = summary.groupby(list(by), observed=True)[value]
     out = g.agg(["mean", "std", "count"]).reset_index()
     out = out.rename(columns={"mean": value, "std": f"{value}_sd", "count": "n_subjects"})

@@ -18,6 +18,15 @@ def rm_anova(summary: pd.DataFrame, value: str = "mean_rt", within=("set_size", 
     Each subject contributes one value per within-subject cell. Sources with fewer than two
     subjects (models) are skipped, and so are subjects missing a cell.
 
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Per-subject cell summary (:func:`psysim.stats.cell_summary`).
+    value : str
+        The dependent variable's column.
+    within : sequence of str
+        The within-subject factors.
+
     Returns
     -------
     pandas.DataFrame
@@ -60,6 +69,17 @@ def fit_statistics(observed, predicted) -> dict:
     """RMSE, R^2 (1 - SS_res / SS_tot) and Pearson r between observed and predicted values.
 
     R^2 is computed against the observed mean, so it can be negative for a poor model.
+
+    Parameters
+    ----------
+    observed, predicted : array_like
+        Paired values (e.g. cell mean RTs in ms); pairs with a non-finite value are dropped.
+
+    Returns
+    -------
+    dict
+        ``rmse`` (unit of the values), ``r2``, ``r`` (NaN when either side is constant) and
+        ``n`` (pairs used); NaN statistics with fewer than two pairs.
     """
     o, p = np.asarray(observed, float), np.asarray(predicted, float)
     ok = np.isfinite(o) & np.isfinite(p)

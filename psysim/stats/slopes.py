@@ -29,8 +29,19 @@ def _ols(x, y):
 def subject_slopes(summary: pd.DataFrame) -> pd.DataFrame:
     """OLS slope of mean correct RT on set size, per source x subject x task x presence.
 
-    Returns columns ``source, subject, task, target_present, slope, ci_low, ci_high,
-    intercept`` (ms/item and ms). A CI needs at least three set sizes; with two it is NaN.
+    A CI needs at least three set sizes; with two it is NaN. Cells with one set size are left
+    out.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Per-subject cell summary (:func:`psysim.stats.cell_summary`) with ``mean_rt``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source, subject, task, target_present, slope, ci_low, ci_high, intercept`` (ms/item
+        and ms), 95% CIs.
     """
     rows = []
     for key, g in summary.dropna(subset=["mean_rt"]).groupby(["source", "subject", "task", "target_present"], observed=True):
@@ -90,6 +101,17 @@ def slope_ratio(slopes: pd.DataFrame) -> pd.DataFrame:
     two near-zero slopes (feature search) can take any value and sign. Where the slopes carry
     95 % CIs (``ci_low``, ``ci_high``) and either interval includes 0, ``ratio`` is left empty
     (NaN) and ``note`` says why; ``note`` is empty (None) where the ratio is defined.
+
+    Parameters
+    ----------
+    slopes : pandas.DataFrame
+        Group slopes from :func:`search_slopes` (``source, task, target_present, slope`` and
+        optionally ``ci_low, ci_high``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source, task, absent_slope, present_slope, ratio, note``.
     """
     wide = slopes.pivot_table(index=["source", "task"], columns="target_present", values="slope")
     out = wide.rename(columns={True: "present_slope", False: "absent_slope"}).reset_index()
