@@ -44,7 +44,8 @@ Options (``OPTIONS``): ``n_images`` (default all; 12 with ``--quick``), ``n_boot
 quick), ``data`` (a description file; default EToCVD), ``train_fraction`` (0.5), ``blur_max``
 (0.12 of the map's shorter side), ``n_grid`` (grid points per fitted parameter, 9; 5 quick).
 
-Run:  psysim run saliency-fixations [--quick] [--seed N] [--out DIR] [--data FILE.toml]
+Run:  psysim run saliency-fixations [--quick] [--seed N] [--out DIR] [--data FILE.toml] [--lang ja]
+Re-render (e.g. in Japanese):  psysim report DIR --lang ja
   or  python -m psysim.experiments.saliency_fixations --quick
 """
 
@@ -54,7 +55,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.options import Option
-from psysim.report import Report
+from psysim.progress import progress
 from psysim.saliency import metrics as M
 from psysim.saliency import protocol as P
 from psysim.seeds import derive_seed
@@ -139,7 +140,7 @@ def raw_maps(data) -> list:
 
     model = IttiKoch()
     out = []
-    for d in data:
+    for d in progress(data, desc="saliency maps", unit="image"):
         res = model.compute(d.image, where=d.name)
         out.append((np.clip(res.saliency.astype(np.float64), 0, None), 2**res.level))
     return out
@@ -181,7 +182,7 @@ def image_metrics(data, seed=0, skip=(), params=None, raw=None) -> pd.DataFrame:
     raw = raw if raw is not None else raw_maps(data)
     points = "nss" not in skip
     rows = []
-    for k, (d, (small, factor)) in enumerate(zip(data, raw)):
+    for k, (d, (small, factor)) in progress(enumerate(zip(data, raw)), desc="metrics", total=len(data), unit="image"):
         shape = d.fixations.shape
         maps = model_maps(small, factor, shape, params)
         other = None if "auc_shuffled" in skip else M.other_fixations([x.fixations for x in data], k, shape)
@@ -321,135 +322,58 @@ def run(ctx):
     ctx.metadata.update({"n_images": len(data), "n_train": len(train), "n_test": len(test), "n_boot": n_boot,
                          "primary_metric": PRIMARY, "fitted": {k: params[k] for k in DEFAULT_PARAMS}})
 
-    fig_ex = _examples_figure(test[:4])
-    fig_m = _metrics_figure(summary)
-    ctx.save_figure(fig_ex, "examples.png")
-    ctx.save_figure(fig_m, "metrics.png")
-
-    r = Report(f"Itti-Koch saliency against human fixations ({short}), benchmark protocol")
-    r.text(f"{len(data)} images of {about}")
-    r.heading("Protocol")
-    r.bullets(_protocol_lines(len(train), len(test), frac, ctx.seed, grid, points))
-    if skipped:
-        r.heading("Metrics not computed")
-        r.bullets([f"{m}: {why}" for m, why in skipped.items()])
-    r.heading("Fitted on the training images")
-    r.table(fits, caption="fit.csv: fitted values (sigmas as fractions of the shorter side; weight of the Itti-Koch density) "
-                          "and the mean training log-likelihood (bits per fixation over uniform) they reach", digits=3)
-    r.heading("Primary result: log-likelihood on the held-out images")
-    r.bullets(_primary_lines(primary))
-    r.table(primary, caption="primary.csv: per-image differences in bits per fixation, paired bootstrap 95% CI, "
-                             "Wilcoxon signed-rank, Holm over the 3 comparisons", digits=4)
-    r.heading("Secondary metrics (MIT benchmark)")
-    r.text("Descriptive. These metrics are correlated views of one ranking, so the counts of significant "
-           "differences below are not independent findings; Holm is over all "
-           f"{int(secondary['p'].notna().sum())} secondary tests.")
-    r.table(secondary, caption="secondary.csv: the same comparisons on each MIT metric", digits=3)
-    r.table(summary, caption="metrics.csv: mean over held-out images and 95% bootstrap CI", digits=3)
-    r.heading("Published values on the MIT benchmark (a different data set)")
-    if len(published):
-        r.text("MIT300 (300 scenes, 39 observers) is not EToCVD: other images, observers, screen and eye tracker, "
-               "and the benchmark applies its own blur and centre-bias optimisation. The published values frame "
-               "ours; a difference between the columns is not a test of psysim's model.")
-        r.table(_beside(summary, published), caption="Ours (held-out mean) beside MIT300 " + PUBLISHED_SOURCE, digits=3)
-    else:
-        r.text("Not shown in this version: the MIT300 values of Itti-Koch and the centre baseline could not be "
-               "checked against the benchmark's results page when it was built (offline), and unchecked numbers "
-               "are not reported. See " + PUBLISHED_SOURCE + " MIT300 is a different data set in any case "
-               "(300 scenes, 39 observers, other screen and eye tracker, its own blur and centre-bias "
-               "optimisation), so those values would frame ours, not test them.")
-    r.figure(fig_m, "Metric means over held-out images with 95% CIs")
-    r.figure(fig_ex, "Held-out examples: image with fixations, Itti-Koch map (unblurred), fixation density")
-    r.heading("What this cannot show")
-    r.bullets([
-        f"{len(data)} images of one data set ({short}); {len(test)} held out. The p values are over these images, "
-        "not over scenes in general or over observers.",
-        "Blur, centre-bias sigma and mixture weight are fitted (on other images of the same set) over a finite grid; "
-        "a finer grid or another family of centre bias could change the numbers.",
-        "One seeded split; another split gives other fitted values and other held-out images.",
-        "It compares maps, not mechanisms: a mixture that beats the centre bias shows that the Itti-Koch map carries "
-        "information about where people look beyond the image centre, not that people compute it.",
-    ])
-    r.text("Metric definitions follow the MIT saliency benchmark (Bylinskii et al. 2019); see "
-           "psysim.saliency.metrics for where pysaliency's definitions differ, and psysim.saliency.protocol for the "
-           "densities and the fit.")
-    r.cite(ds.citation or f"{ds.name}: no citation given in the description", ds.licence or "licence: not stated")
-    r.cite("Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.")
-    r.cite("Kümmerer, M., Wallis, T. S. A., & Bethge, M. (2015). Information-theoretic model comparison unifies saliency metrics. PNAS, 112(52), 16054-16059.")
-    r.cite("Kümmerer, M., Wallis, T. S. A., & Bethge, M. (2018). Saliency benchmarking made easy: Separating models, maps and metrics. ECCV 2018, LNCS 11220, 798-814.")
-    r.cite("Bylinskii, Z., Judd, T., Oliva, A., Torralba, A., & Durand, F. (2019). What do different evaluation metrics tell us about saliency models? IEEE TPAMI, 41(3), 740-757.")
-    r.cite(PUBLISHED_SOURCE)
-    r.cite("Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), 65-70.")
-    r.cite("Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin, 1(6), 80-83.")
-    r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "images": len(data)})
+    ctx.metadata["report"] = {"builtin": ctx.option("data") is None, "short": short, "about": about, "skipped": dict(skipped), "points": points,
+                              "train_fraction": frac, "grid": {k: [float(v) for v in g] for k, g in grid.items()},
+                              "citation": [ds.citation or f"{ds.name}: no citation given in the description",
+                                           ds.licence or "licence: not stated"]}
+    _render(ctx.out, ctx.lang, _info(ctx.metadata, ctx.seed, ctx.quick), ctx.out / "report.html",
+            examples=lambda lang: _examples_figure(test[:4], lang), save_figure=ctx.save_figure)
 
 
-def _protocol_lines(n_train, n_test, frac, seed, grid, points) -> list[str]:
-    b, c, w = grid["blur"], grid["centre_sigma"], grid["weight"]
-    return [
-        f"Split: {n_train} training and {n_test} held-out images (train_fraction {frac}, drawn from seed {seed}); "
-        "split.csv lists them. Everything below the fit is on the held-out images only.",
-        f"Fitted by maximum likelihood on the training images over a grid of {len(b)} points each: blur sigma "
-        f"{b[0]:g}-{b[-1]:g} of the map's shorter side, centre-bias sigma {c[0]:g}-{c[-1]:g} of the image's shorter "
-        f"side, mixture weight {w[0]:g}-{w[-1]:g}.",
-        f"Primary metric, chosen before the run: {PRIMARY}, the log-likelihood of the fixations in bits per fixation "
-        "over a uniform map (Kümmerer et al. 2015), because it scores a map as the prediction of where fixations fall "
-        "and is the quantity the parameters are fitted on; the eight MIT metrics are secondary."
-        + ("" if points else " This set has no fixated points: the log-likelihood is the expected one under its density."),
-        "Test: two-sided Wilcoxon signed-rank over held-out images for mixture - centre bias, Itti-Koch - centre "
-        "bias and mixture - Itti-Koch, Holm-corrected over the three.",
-    ]
+CITATIONS = (
+    "Itti, L., Koch, C., & Niebur, E. (1998). A model of saliency-based visual attention for rapid scene analysis. IEEE TPAMI, 20(11), 1254-1259.",
+    "Kümmerer, M., Wallis, T. S. A., & Bethge, M. (2015). Information-theoretic model comparison unifies saliency metrics. PNAS, 112(52), 16054-16059.",
+    "Kümmerer, M., Wallis, T. S. A., & Bethge, M. (2018). Saliency benchmarking made easy: Separating models, maps and metrics. ECCV 2018, LNCS 11220, 798-814.",
+    "Bylinskii, Z., Judd, T., Oliva, A., Torralba, A., & Durand, F. (2019). What do different evaluation metrics tell us about saliency models? IEEE TPAMI, 41(3), 740-757.",
+    PUBLISHED_SOURCE,
+    "Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of Statistics, 6(2), 65-70.",
+    "Wilcoxon, F. (1945). Individual comparisons by ranking methods. Biometrics Bulletin, 1(6), 80-83.",
+)
 
 
-def _primary_lines(primary: pd.DataFrame) -> list[str]:
-    lines = []
-    for _, t in primary.iterrows():
-        a, b = t["comparison"].split(" - ")
-        if not np.isfinite(t["p_holm"]):
-            verdict = "no test (fewer than 2 non-zero differences)"
-        elif t["p_holm"] < 0.05:
-            verdict = f"{a} {'higher' if t['median_diff'] > 0 else 'lower'} than {b} (Holm-corrected p < 0.05)"
-        else:
-            verdict = f"no difference between {a} and {b} detected at Holm-corrected p < 0.05"
-        lines.append(f"{t['comparison']}: mean {t['mean_diff']:+.4f} bits/fixation [{t['ci_low']:+.4f}, {t['ci_high']:+.4f}], "
-                     f"median {t['median_diff']:+.4f}, W = {t['W']:g}, p = {t['p']:.3g}, Holm p = {t['p_holm']:.3g} "
-                     f"(n = {t['n']} images): {verdict}.")
-    return lines
+def _info(meta: dict, seed, quick) -> dict:
+    rep = meta["report"]
+    return {"seed": seed, "quick": quick, "n_images": meta["n_images"], "n_train": meta["n_train"], "n_test": meta["n_test"],
+            "primary": PRIMARY, "metrics": METRICS, "models": MODELS, "published_source": PUBLISHED_SOURCE, **rep,
+            "citations": [tuple(rep["citation"])] + [(c, "") for c in CITATIONS]}
 
 
-def _beside(summary: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
-    ours = summary.pivot_table(index="metric", columns="model", values="mean")
-    pub = published.pivot_table(index="metric", columns="model", values="value")
-    out = pd.DataFrame({"metric": pub.index})
-    for col, src in (("ours: itti-koch (blurred)", "itti-koch"), ("ours: centre-bias (fitted)", "centre-bias"),
-                     ("ours: mixture", "mixture")):
-        out[col] = out["metric"].map(ours[src]) if src in ours else np.nan
-    for col in pub.columns:
-        out[f"MIT300: {col}"] = out["metric"].map(pub[col])
-    return out
+def _render(run_dir, lang, info, out, examples=None, save_figure=None):
+    from psysim.i18n import t
+    from psysim.report.saliency_fixations import render
+
+    if info.get("builtin"):  # the built-in set: its description is in the catalogue
+        info = {**info, "about": t("sf.about_etocvd", lang)}
+    return render(run_dir, lang, info, out, TABLES, examples=examples, save_figure=save_figure)
 
 
-def _metrics_figure(summary: pd.DataFrame):
+def report(run_dir, lang: str = "en", out=None):
+    """Re-render the report of a saliency-fixations run folder from its tables, in ``lang``
+    (``psysim report RUN_DIR --lang ja``); the example images are left out (they need the data)."""
+    from psysim.cli.report import report_inputs
+    from psysim.errors import PsysimError
+
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
+    if "report" not in meta:
+        raise PsysimError(f"{run_dir}: made by an older psysim (metadata.json has no 'report' entry); run it again to re-render")
+    return _render(run_dir, lang, _info(meta, meta["seed"], meta.get("quick", False)), out)
+
+
+def _examples_figure(data, lang="en"):
     import matplotlib.pyplot as plt
 
-    present = [m for m in (PRIMARY, *METRICS) if m in set(summary["metric"])]
-    fig, axes = plt.subplots(3, 3, figsize=(11, 8))
-    for ax in axes.ravel()[len(present):]:
-        ax.axis("off")
-    for ax, m in zip(axes.ravel(), present):
-        g = summary[summary["metric"] == m].set_index("model").reindex(MODELS)
-        x = np.arange(len(MODELS))
-        ax.bar(x, g["mean"], color=["tab:orange", "tab:blue", "tab:green", "tab:gray"])
-        ax.errorbar(x, g["mean"], yerr=[g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]], fmt="none", color="k")
-        ax.set_xticks(x, ["IK", "centre", "mixture", "uniform"], fontsize=8)
-        ax.set_title(m + (" (primary)" if m == PRIMARY else ""))
-    fig.tight_layout()
-    return fig
-
-
-def _examples_figure(data):
-    import matplotlib.pyplot as plt
-
+    from psysim.i18n import label, t
+    from psysim.plots.saliency import saliency_map_panel
     from psysim.saliency import IttiKoch
 
     fig, axes = plt.subplots(3, len(data), figsize=(3.2 * len(data), 7))
@@ -459,10 +383,11 @@ def _examples_figure(data):
         axes[0, k].imshow(d.image)
         axes[0, k].scatter(xs, ys, s=4, c="cyan")
         axes[0, k].set_title(d.name, fontsize=8)
-        axes[1, k].imshow(IttiKoch().compute(d.image).upsampled(), cmap="inferno")
-        axes[2, k].imshow(d.density, cmap="gray")
-        for ax in axes[:, k]:
-            ax.axis("off")
+        axes[0, k].axis("off")
+        saliency_map_panel(axes[1, k], IttiKoch().compute(d.image).upsampled(), label("model", "saliency", lang), lang)
+        im = axes[2, k].imshow(d.density, cmap="gray")
+        axes[2, k].axis("off")
+        fig.colorbar(im, ax=axes[2, k], fraction=0.046, pad=0.02).set_label(t("sf.density", lang), fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -72,6 +72,13 @@ def test_saliency_fixations_experiment_follows_the_protocol(tmp_path):
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["n_images"] == 5 and meta["n_test"] == 3
     assert meta["fitted"]["weight"] == fit.loc["weight", "value"]
+    # re-rendered from the tables in Japanese (psysim report DIR --lang ja) and in English again
+    exp = get_experiment("saliency-fixations")
+    ja = exp.report(out, "ja").read_text(encoding="utf-8")
+    assert "学習用 2 枚，評価用 3 枚" in ja and "この結果から言えないこと" in ja and "混合モデル − 中心バイアス（推定）" in ja
+    assert "What this cannot show" not in ja and "held-out" not in ja
+    en = exp.report(out, "en", out=tmp_path / "en.html").read_text(encoding="utf-8")
+    assert "2 training and 3 held-out images" in en and "What this cannot show" in en
 
 
 @pytest.mark.slow
