@@ -12,15 +12,22 @@ Search fitted to whole RT distributions of every observer in Wolfe, Palmer & Hor
 4. Generalisation: leave-one-observer-out prediction of quantiles (fit the pooled other
    observers, predict the held-out one) against a noise ceiling (the other observers' average
    quantiles).
-5. Parameter recovery for CGS and GS6: simulate an observer-sized data set (500 trials per cell)
-   from the median fitted parameters of each task and refit with the same settings.
+5. Model recovery and parameter recovery (:mod:`psysim.fitting.recovery`): every model
+   simulates ``recovery_sets`` data sets per task (default 1) at the fitted parameters of real
+   observers (the one closest to the median observer first), with that observer's own trials
+   per cell; every model is fitted to every data set with the observers' settings. The BIC
+   winners give the confusion matrix; the generating model's own fits give parameter recovery
+   (correlation of true and recovered values, bias); each pairwise verdict of the observers is
+   set beside the pair's recovery. ``--quick`` does this for the last task only.
 
 Outputs: ``fits.csv``, ``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subject.csv``),
-``bic_by_observer.csv``, ``wins.csv``, ``recovery.csv``, figures (quantile plots, RT CDFs, error
-rates, BIC differences) and ``report.html``.
+``bic_by_observer.csv``, ``wins.csv``, ``model_recovery.csv`` (generator, fitted model, data
+set, BIC, winner), ``confusion.csv``, ``recovery.csv`` (per model and parameter: r, bias),
+``recovery_estimates.csv``, ``recovery_verdicts.csv``, figures (quantile plots, RT CDFs, error
+rates, BIC differences, the model-recovery confusion matrix) and ``report.html``.
 
 Run:  psysim run rt-distributions [--quick] [--seed N] [--out DIR]
-      [--set models=cgs,gs,gs6,fit] [--set tasks=feature,conjunction,spatial]
+      [--set models=cgs,gs,gs6,fit] [--set tasks=feature,conjunction,spatial] [--set recovery_sets=N]
       [--set workers=N | --set scheduler=tcp://HOST:8786 | --set executor=processes --set workers=N]
   or  python -m psysim.experiments.rt_distributions --quick
 
@@ -32,8 +39,8 @@ Each task's seeds come from the run's root seed (``--seed``) and the task's key,
 are byte-identical on any executor. Finished tasks are checkpointed in ``.OUT.partial/``
 beside ``--out``; after an interruption the same command resumes.
 
-Cost: the full run fits 4 models x (28 observers + 28 leave-one-out groups) and 6 recovery
-fits (CGS and GS6, one per task). Measured once for FIT, GS and CGS (2026-11-27, 2 processes,
+Cost: the full run fits 4 models x (28 observers + 28 leave-one-out groups) and, for model
+recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults: 4 x 4 x 3 x 1). Measured once for FIT, GS and CGS (2026-11-27, 2 processes,
 machine shared with other work, load 5-8 on 2 cores, before the fits were split into tasks per
 start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
 about 10-12 min on an idle 2-core machine with 2 workers. GS6 adds about 28 + 28 simulated fits:
@@ -57,7 +64,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.data import WOLFE2010, load_wolfe2010
-from psysim.fitting import FitSpec, fit_many
+from psysim.fitting import FitSpec, fit_many, recovery
 from psysim.fitting.quantile_fit import (
     CellPredictor,
     noise_ceiling_rmse,
@@ -65,9 +72,10 @@ from psysim.fitting.quantile_fit import (
     quantile_rmse,
 )
 from psysim.fitting.tasks import int_seed
-from psysim.models import get_model, make_design
+from psysim.models import get_model
 from psysim.options import Option
 from psysim.report import Report
+from psysim.report.recovery import confusion_figure, recovery_section
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 from psysim.tables import TableSpec
 
@@ -79,7 +87,6 @@ TASKS = ("feature", "conjunction", "spatial")
 MODELS = ("cgs", "gs", "gs6", "fit")
 LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "gs6": "Guided Search 6.0",
           "fit": "Feature Integration"}
-RECOVERED = ("cgs", "gs6")  # models whose parameter recovery the run checks
 
 _FIT = {"model": "str", "task": "str", "subject": "any"}
 _PRED = {**_FIT, "set_size": "int", "target_present": "bool", "n": "int", "n_correct": "int", "n_error": "int",
@@ -97,15 +104,36 @@ TABLES = {
     "heldout": TableSpec("heldout.csv", {"model": "str", "task": "str", "rmse_ms": "float", "ceiling_rmse_ms": "float",
                                          "n_heldout": "int"}, keys=("model", "task"),
                          nullable=("rmse_ms", "ceiling_rmse_ms")),
-    "recovery": TableSpec("recovery.csv", {"model": "str", "task": "str", "param": "str", "true": "float",
-                                           "estimate": "float", "rel_error": "float"},
-                          keys=("model", "task", "param"), nullable=("rel_error",)),
+    "model_recovery": TableSpec("model_recovery.csv", {"generator": "str", "fitted": "str", "task": "str", "set": "int",
+                                                       "subject": "any", "n_obs": "int", "k": "int", "loglik": "float",
+                                                       "bic": "float", "delta_bic": "float", "winner": "str"},
+                                keys=("generator", "fitted", "task", "set")),
+    "confusion": TableSpec("confusion.csv", {"task": "str", "generator": "str", "winner": "str", "count": "int"},
+                           keys=("task", "generator", "winner")),
+    "recovery": TableSpec("recovery.csv", {"model": "str", "param": "str", "n": "int", "r": "float", "bias": "float",
+                                           "rel_bias": "float", "rmse": "float"},
+                          keys=("model", "param"), nullable=("r", "rel_bias")),
+    "recovery_estimates": TableSpec("recovery_estimates.csv", {"model": "str", "task": "str", "set": "int", "subject": "any",
+                                                               "param": "str", "true": "float", "estimate": "float",
+                                                               "error": "float", "rel_error": "float"},
+                                    keys=("model", "task", "set", "param"), nullable=("rel_error",)),
+    "recovery_verdicts": TableSpec("recovery_verdicts.csv", {"task": "str", "model_a": "str", "model_b": "str",
+                                                             "observers": "int", "a_wins": "int", "b_wins": "int",
+                                                             "median_delta_bic": "float", "winner": "str", "a_n": "int",
+                                                             "a_right": "int", "b_n": "int", "b_right": "int",
+                                                             "recovered": "int", "n_sets": "int", "power": "float",
+                                                             "mimicry": "float", "status": "str"},
+                                   keys=("task", "model_a", "model_b"),
+                                   nullable=("median_delta_bic", "winner", "power", "mimicry")),
 }
 """The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
 OPTIONS = (
     Option("models", str, ",".join(MODELS), choices=MODELS, multiple=True, help="models to fit, comma-separated"),
     Option("tasks", str, ",".join(TASKS), choices=TASKS, multiple=True, help="tasks of Wolfe et al. (2010) to fit, comma-separated"),
+    Option("recovery_sets", int, 1, low=0, high=50,
+           help="simulated data sets per generating model and task in the model/parameter recovery (0: none); "
+                "each is fitted by every model"),
 )
 
 # fitting settings per model (full run, quick run); ``starts`` independent searches per fit, each
@@ -152,14 +180,14 @@ def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, setting
                    params=dict(params or {}), settings=opts, data=data)
 
 
-def recovery_design(model, task: str, n_per_cell: int, seed):
-    """What a recovery data set is simulated on: a design with ``n_per_cell`` trials per set
-    size x presence at set sizes 3, 6, 12, 18, or generated displays for models that read items."""
-    if model.needs_items:
-        from psysim.displays import make_displays
+def _recovery(ctx, trials, fits_df, bic, models, tasks, mode) -> dict:
+    """Model and parameter recovery (:func:`psysim.fitting.recovery.recovery_study`) with the
+    observers' fitting settings, on the run's executor."""
+    def spec(key, m, t, sim, data):
+        return fit_spec(key, m, t, sim, SETTINGS[m][mode], data)
 
-        return make_displays(task, (3, 6, 12, 18), n_per_cell=n_per_cell, seed=seed)
-    return make_design(task, (3, 6, 12, 18), n_per_cell)
+    return recovery.recovery_study(fits_df, trials, bic, models, tasks, ctx.option("recovery_sets"), spec,
+                                   seed_for=ctx.seed_for, seed=ctx.seed, mapper=ctx.map_tasks)
 
 
 def _subjects(trials, task, quick):
@@ -246,36 +274,20 @@ def run(ctx):
     ctx.write_table(loo, "heldout_by_subject.csv")
     ctx.write_table(heldout, "heldout.csv")
 
-    # 4. parameter recovery (CGS, GS6) from the median fitted parameters of each task
-    rec_rows = []
-    rec_models = [m for m in RECOVERED if m in models]
-    if rec_models:
-        with ctx.timer("recovery"):
-            rec_specs, truths = [], []
-            for m in rec_models:
-                for t in tasks:
-                    f = fits_df[(fits_df["model"] == m) & (fits_df["task"] == t)]
-                    if f.empty:
-                        continue
-                    true = get_model(m, **{p.name: float(f[p.name].median()) for p in get_model(m).parameters})
-                    sim = true.simulate(recovery_design(true, t, 100 if ctx.quick else 500, ctx.seed_for("recovery", m, t, "design")),
-                                        seed=ctx.seed_for("recovery", t) if m == "cgs" else ctx.seed_for("recovery", m, t))
-                    rec_specs.append(fit_spec(f"recovery/{m}/{t}", m, t, sim, SETTINGS[m][mode],
-                                              {"data": "simulated", "task": t}, params=dict(true.params)))
-                    truths.append((m, t, true))
-            for (m, t, true), res in zip(truths, fit_many(rec_specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="recovery")):
-                for n in res.free:
-                    rec_rows.append({"model": m, "task": t, "param": n, "true": true.params[n], "estimate": res.params[n],
-                                     "rel_error": (res.params[n] - true.params[n]) / abs(true.params[n])
-                                     if true.params[n] != 0 else np.nan})
-    recovery = pd.DataFrame(rec_rows, columns=["model", "task", "param", "true", "estimate", "rel_error"])  # (header even when empty)
-    ctx.write_table(recovery, "recovery.csv")
+    # 4. model recovery and parameter recovery (psysim.fitting.recovery)
+    with ctx.timer("recovery"):
+        rec = _recovery(ctx, trials, fits_df, bic, models, tasks[-1:] if ctx.quick else tasks, mode)
+    for key, df in rec.items():
+        ctx.write_table(df, TABLES[key].name)
 
     # 5. figures and report
     figs = _figures(trials, preds_df, fits_df, models, tasks)
     for name, fig in figs.items():
         ctx.save_figure(fig, f"{name}.png")
-    r = _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models)
+    rec_fig = confusion_figure(rec["confusion"], models, LABELS) if not rec["model_recovery"].empty else None
+    if rec_fig is not None:
+        ctx.save_figure(rec_fig, "model_recovery.png")
+    r = _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models)
     for name, caption in FIGURE_CAPTIONS.items():
         if name in figs:
             r.figure(figs[name], caption)
@@ -379,7 +391,7 @@ def _figures(trials, preds_df, fits_df, models, tasks=TASKS):
     return figs
 
 
-def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Report:
+def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) -> Report:
     r = Report("Whole RT distributions: FIT, Guided Search 2.0 and 6.0, and Competitive Guided Search")
     n_obs = fits_df.groupby("task")["subject"].nunique().to_dict()
     r.text(
@@ -427,24 +439,16 @@ def _report(ctx, fits_df, bic, wins, heldout, recovery, preds_df, models) -> Rep
     nwarn = (fits_df["warnings"].str.len() > 0).groupby(fits_df["model"]).sum()
     r.text("Fits with a parameter at a search bound or other warnings: " + ", ".join(f"{LABELS[m]} {int(n)}" for m, n in nwarn.items())
            + " (see the warnings column of fits.csv).")
-    if not recovery.empty:
-        r.heading("Parameter recovery")
-        n_cell = 100 if ctx.quick else 500
-        r.text(f"{n_cell} simulated trials per cell from the median fitted parameters of each task (GS6 on generated "
-               "displays), refitted with the same settings as the observers. "
-               + "; ".join(f"{LABELS[m]}: median |relative error| {g['rel_error'].abs().median():.2f}, "
-                           f"{int((g['rel_error'].abs() <= 0.25).sum())} of {len(g)} estimates within 25 % of the truth"
-                           for m, g in recovery.groupby("model", sort=False))
-               + ". One simulated data set per task: this shows whether the fit can find the generating parameters "
-               "at an observer's data size, not their sampling distribution.")
-        if "gs6" in set(recovery["model"]):
-            r.text("GS6: in checks at fixed seeds (tests/test_gs6_fit.py), the template weight, the non-decision time "
-                   "and the threshold's fall after correct trials were recovered; the item drift was not (while "
-                   "selection is clocked at 50 ms per item, faster identification shortens only the last items' stay, "
-                   "which trades off with the non-decision time), nor the threshold's growth per item (the adaptive "
-                   "threshold settles where misses balance correct trials, whatever its scale). Estimates of those two "
-                   "are not evidence about observers.")
-        r.table(recovery, caption="True and recovered parameters", digits=3)
+    recovery_section(r, model_recovery=rec["model_recovery"], confusion=rec["confusion"], summary=rec["recovery"],
+                     estimates=rec["recovery_estimates"], verdicts=rec["recovery_verdicts"], models=models, labels=LABELS,
+                     n_sets=ctx.option("recovery_sets"), quick=ctx.quick, fig=rec_fig,
+                     settings_text="; ".join(f"{m}: {SETTINGS[m][1 if ctx.quick else 0]}" for m in models))
+    if "gs6" in set(rec["recovery"]["model"]):
+        r.text("GS6: in checks at fixed seeds (tests/test_gs6_fit.py), the template weight, the non-decision time "
+               "and the threshold's fall after correct trials were recovered; the item drift was not (while "
+               "selection is clocked at 50 ms per item, faster identification shortens only the last items' stay, "
+               "which trades off with the non-decision time), nor the threshold's growth per item (the adaptive "
+               "threshold settles where misses balance correct trials, whatever its scale).")
     r.heading("Fitted parameters")
     r.table(fits_df.groupby(["model", "task"]).median(numeric_only=True).reset_index(), caption="Median over observers", digits=3)
     return r

@@ -1,5 +1,5 @@
 """Guided Search 6.0 fitted and taught: parameter recovery at a fixed seed, GS6 in the
-rt-distributions quick run, and the one-trial time course of the tutorial."""
+rt-distributions quick run (with its place in the model-recovery matrix), and the one-trial time course of the tutorial."""
 
 from __future__ import annotations
 
@@ -55,14 +55,23 @@ def test_rt_distributions_quick_has_gs6_rows(quick_run):
     held = pd.read_csv(quick_run / "heldout.csv")
     row = held[held["model"] == "gs6"].iloc[0]
     assert row["n_heldout"] == 3 and row["rmse_ms"] > 0 and row["ceiling_rmse_ms"] > 0
-    rec = pd.read_csv(quick_run / "recovery.csv")
-    assert set(rec["model"]) == {"cgs", "gs6"}
+    est = pd.read_csv(quick_run / "recovery_estimates.csv")
+    assert set(est["model"]) == {"cgs", "gs6"}
     from psysim.models.gs6 import GuidedSearch6
 
     free = {p.name for p in GuidedSearch6.parameters} - set(GuidedSearch6.fit_fixed)
-    assert set(rec.loc[rec["model"] == "gs6", "param"]) == free and np.isfinite(rec["estimate"]).all()
+    assert set(est.loc[est["model"] == "gs6", "param"]) == free and np.isfinite(est["estimate"]).all()
+    # model recovery: each of the 2 generators made 1 data set (quick: 1 task), fitted by both models
+    mr = pd.read_csv(quick_run / "model_recovery.csv")
+    assert len(mr) == 4 and set(mr["generator"]) == set(mr["fitted"]) == {"cgs", "gs6"}
+    assert (mr.groupby("generator")["winner"].nunique() == 1).all() and set(mr["winner"]) <= {"cgs", "gs6"}
+    conf = pd.read_csv(quick_run / "confusion.csv")
+    assert conf[conf["task"] == "all"].groupby("generator")["count"].sum().to_dict() == {"cgs": 1, "gs6": 1}
+    summary = pd.read_csv(quick_run / "recovery.csv")
+    assert (summary["n"] == 1).all() and summary["r"].isna().all()  # one data set: no correlation
+    assert (quick_run / "model_recovery.png").is_file()
     report = (quick_run / "report.html").read_text(encoding="utf-8")
-    assert "Guided Search 6.0" in report and "Parameter recovery" in report
+    assert "Guided Search 6.0" in report and "Model recovery" in report and "Parameter recovery" in report
 
 
 def test_time_course_of_one_trial_follows_the_diffuser():

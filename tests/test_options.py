@@ -224,7 +224,7 @@ def _cli(argv, tmp_path, capsys):
      "psysim: error: --set maps='target,gss': 'gss' is not one of target, gs, contrast, saliency, saliency-onoff, cnn"),
     (["run", "rt-distributions", "--set", "shard=0/2", "--set", "tasks=spatial", "--set", "model=cgs"],
      "psysim: error: --set model: unknown option of experiment rt-distributions; did you mean 'models'? "
-     "(options: models, tasks, workers, scheduler, executor, processes, shard)"),
+     "(options: models, recovery_sets, tasks, workers, scheduler, executor, processes, shard)"),
     (["run", "picture-naming", "--set", "regime=frozen"],
      "psysim: error: --set regime='frozen': 'frozen' is not one of both, transfer, finetune"),
 ])
