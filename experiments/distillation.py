@@ -58,7 +58,8 @@ sets), ``seeds``, ``teacher_epochs``, ``steps`` (student optimiser steps), ``bat
 thread gains little, and on a CPU shared with other jobs two threads made the run several times
 slower).
 
-Run:  psysim run distillation [--quick] [--seed N]
+Run:  psysim run distillation [--quick] [--seed N] [--lang ja]
+Re-render (e.g. in Japanese):  psysim report DIR --lang ja
   or  python -m psysim.experiments.distillation --quick
 """
 
@@ -70,7 +71,7 @@ from scipy import stats
 
 from psysim.errors import PsysimError
 from psysim.options import Option
-from psysim.report import Report
+from psysim.report.distillation import findings, headline, summary_figure  # noqa: F401  (public, used by tests)
 from psysim.tables import TableSpec
 
 NAME = "distillation"
@@ -385,7 +386,7 @@ def _run(ctx, cfg):
 
     conditions = [(HARD, np.nan, 0.0)] + [(f"T = {t:g}", t, cfg["alpha"]) for t in TEMPERATURES]
     rows, keep = [], {}
-    from tqdm.auto import tqdm
+    from psysim.progress import progress
 
     jobs = [(s, n) for s in range(cfg["seeds"]) for n in cfg["transfer"]]
     with ctx.timer("students"):
@@ -397,7 +398,7 @@ def _run(ctx, cfg):
                 idx = subsets[n]
                 sub = train.subset(np.isin(np.arange(len(train)), idx))
                 sub_logits = t_train[torch.from_numpy(idx)]
-                for label, temp, a in tqdm(conditions, desc=f"students {len(rows) // len(conditions) + 1}/{len(jobs)}", disable=None, leave=False):
+                for label, temp, a in progress(conditions, desc=f"students {len(rows) // len(conditions) + 1}/{len(jobs)}", unit="student"):
                     student = seeded_network("gapcnn", seed=init_seed, **STUDENT)
                     losses = train_student(student, sub, sub_logits, 1.0 if a == 0 else temp, a, cfg["steps"],
                                            batch_size=cfg["batch_size"], lr=cfg["lr"], seed=order_seed)
@@ -421,192 +422,40 @@ def _run(ctx, cfg):
     ctx.metadata.update(task=task, image_size_px=size, teacher_parameters=teacher_row["parameters"], student_parameters=n_student,
                         teacher_accuracy=teacher_row["accuracy"], transfer_per_cell=list(cfg["transfer"]), seeds=cfg["seeds"],
                         student_steps=cfg["steps"], alpha=cfg["alpha"], torch_threads=cfg["threads"])
-    fig = summary_figure(summary, runs, teacher_row["accuracy"])
-    ctx.save_figure(fig, "distillation.png")
-    fig_cam = cam_figure(test, present, t_cam, keep, cfg["transfer"][0])
-    ctx.save_figure(fig_cam, "cams.png")
-    _report(ctx, cfg, teacher_row, summary, trend, fig, fig_cam)
+    ctx.metadata["settings"] = {k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()}
+    _render(ctx.out, ctx.lang, _info(ctx.metadata["settings"], ctx.seed, ctx.quick), ctx.out / "report.html",
+            cams=lambda lang: cam_figure(test, present, t_cam, keep, cfg["transfer"][0], lang), save_figure=ctx.save_figure)
 
 
-def _pct(v) -> str:
-    return f"{100 * v:.1f}"
-
-
-def _ci(m, lo, hi, scale=1.0, digits=1, signed=False) -> str:
-    f = f"{{:{'+' if signed else ''}.{digits}f}}"
-    if not np.isfinite(lo):
-        return f.format(scale * m) + " (no CI: one seed)"
-    return f"{f.format(scale * m)} [{f.format(scale * lo)}, {f.format(scale * hi)}]"
-
-
-def _verdict(lo, hi, up="higher", down="lower") -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return "not testable with one seed"
-    if lo > 0:
-        return f"reliably {up}"
-    if hi < 0:
-        return f"reliably {down}"
-    return "no reliable difference, the CI includes 0"
-
-
-def findings(summary: pd.DataFrame, trend: pd.DataFrame, teacher_row: dict) -> list:
-    """Plain sentences: how T changed accuracy and CAM agreement, per transfer-set size."""
-    out = []
-    if teacher_row["accuracy"] < 0.65:
-        out.append(f"Warning: the teacher is near chance ({_pct(teacher_row['accuracy'])}% on new displays), so its soft targets carry "
-                   "almost no knowledge of the task and the comparison below says little about distillation.")
-    for n, s in summary.groupby("transfer_per_cell", sort=True):
-        s = s.set_index("condition")
-        base, dist = s.loc[HARD], s[s.index != HARD]
-        tr = trend[trend["transfer_per_cell"] == n].set_index("metric")
-        head = f"{int(base['transfer_images'])} transfer images ({n} per cell), {int(base['n_seeds'])} seeds."
-        acc = (f"{head} Accuracy: hard labels {_ci(base['accuracy'], base['accuracy_ci_low'], base['accuracy_ci_high'], 100)}%; "
-               + "; ".join(f"{c} {_ci(r['accuracy'], r['accuracy_ci_low'], r['accuracy_ci_high'], 100)}%" for c, r in dist.iterrows()) + ". "
-               + "Paired difference from hard labels (percentage points): "
-               + "; ".join(f"{c} {_ci(r['accuracy_diff'], r['accuracy_diff_ci_low'], r['accuracy_diff_ci_high'], 100, signed=True)} "
-                           f"({_verdict(r['accuracy_diff_ci_low'], r['accuracy_diff_ci_high'])})" for c, r in dist.iterrows()) + ". "
-               + _trend_text(tr.loc["accuracy"], "accuracy", 100, "percentage points"))
-        cam = (f"{head} CAM correlation with the teacher: hard labels {_ci(base['cam_correlation'], base['cam_correlation_ci_low'], base['cam_correlation_ci_high'], digits=2)}; "
-               + "; ".join(f"{c} {_ci(r['cam_correlation'], r['cam_correlation_ci_low'], r['cam_correlation_ci_high'], digits=2)}" for c, r in dist.iterrows()) + ". "
-               + "Paired difference from hard labels: "
-               + "; ".join(f"{c} {_ci(r['cam_correlation_diff'], r['cam_correlation_diff_ci_low'], r['cam_correlation_diff_ci_high'], digits=2, signed=True)} "
-                           f"({_verdict(r['cam_correlation_diff_ci_low'], r['cam_correlation_diff_ci_high'])})" for c, r in dist.iterrows()) + ". "
-               + _trend_text(tr.loc["cam_correlation"], "CAM correlation", 1, "", digits=3)
-               + f" Pointing game: hard labels {_pct(base['pointing'])}%, distilled {_pct(dist['pointing'].min())}-{_pct(dist['pointing'].max())}%.")
-        out += [acc, cam]
-    return out
-
-
-def headline(trend: pd.DataFrame, summary: pd.DataFrame) -> str:
-    """One sentence per transfer-set size: did accuracy and CAM agreement rise or fall with T?"""
-    parts = []
-    for n, tr in trend.groupby("transfer_per_cell", sort=True):
-        tr = tr.set_index("metric")
-        images = int(summary.loc[summary["transfer_per_cell"] == n, "transfer_images"].iloc[0])
-        says = []
-        for col, name, scale, unit, digits in (("accuracy", "accuracy", 100, " percentage points", 1), ("cam_correlation", "CAM agreement (r)", 1, "", 3)):
-            row = tr.loc[col]
-            v = _verdict(row["ci_low"], row["ci_high"], "rose", "fell")
-            what = {"reliably rose": "rose reliably", "reliably fell": "fell reliably"}.get(v, "showed no reliable trend" if v.startswith("no") else "could not be tested")
-            says.append(f"{name} {what} with T ({_ci(row['slope_per_doubling'], row['ci_low'], row['ci_high'], scale, digits, signed=True)}{unit} per doubling)")
-        parts.append(f"with {images} transfer images, " + " and ".join(says))
-    return "In short: " + "; ".join(parts) + ". Means over seeds with 95% CIs; details per temperature below."
-
-
-def _trend_text(row, name, scale, unit, digits=1) -> str:
-    slope = _ci(row["slope_per_doubling"], row["ci_low"], row["ci_high"], scale, digits, signed=True)
-    verdict = {"reliably rising": f"{name} rose reliably with T", "reliably falling": f"{name} fell reliably with T",
-               "not testable with one seed": "a trend that one seed cannot test"}.get(
-        _verdict(row["ci_low"], row["ci_high"], "rising", "falling"), "no reliable linear trend with T (the CI includes 0)")
-    shape_text = {"flat": "the means are flat across T",
-                  "rising": "the means rise monotonically from T = 1 to 16",
-                  "falling": "the means fall monotonically from T = 1 to 16",
-                  "non-monotonic": f"the means are non-monotonic in T (highest at T = {row['best_temperature']:g}, "
-                                   f"lowest at T = {row['worst_temperature']:g})"}[row["shape"]]
-    return f"Change of {name} per doubling of T (T = 1..16): {slope}{(' ' + unit) if unit else ''}, {verdict}; {shape_text}."
-
-
-def _report(ctx, cfg, teacher_row, summary, trend, fig, fig_cam):
+def _info(meta_settings: dict, seed, quick) -> dict:
     from psysim.runs import library_versions
 
-    r = Report("Knowledge distillation: the temperature of soft targets")
-    n_imgs = ", ".join(f"{CELLS * n}" for n in cfg["transfer"])
-    r.text(
-        f"A teacher CNN ({teacher_row['parameters']} parameters) was trained with hard labels on the {cfg['task']} search task "
-        f"(Wolfe et al. 2010; set sizes {', '.join(map(str, SET_SIZES))}; {teacher_row['train_images']} training images of {cfg['size']}x{cfg['size']} px, "
-        f"{teacher_row['epochs_run']} epochs) and answered {_pct(teacher_row['accuracy'])}% of {teacher_row['test_images']} new test displays correctly "
-        f"(chance: 50%; training accuracy {_pct(teacher_row['train_accuracy'])}%). Students with {teacher_row['student_parameters']} parameters "
-        f"({teacher_row['student_parameters'] / teacher_row['parameters']:.0%} of the teacher) were trained on small transfer sets drawn from the teacher's "
-        f"training images ({n_imgs} images), for {cfg['steps']} optimiser steps each, with the loss of Hinton, Vinyals and Dean (2015) at "
-        f"T = {', '.join(f'{t:g}' for t in TEMPERATURES)} (soft-target weight alpha = {cfg['alpha']:g}, T^2 scaling) and with hard labels only. "
-        f"Each of {cfg['seeds']} seeds fixes one transfer set, one initialisation and one batch order shared by all conditions, so conditions are "
-        "compared paired by seed. Means over seeds with t-based 95% CIs; the spread over seeds is shown as dots in Figure 1."
-    )
-    r.heading("How T changed the student")
-    r.text(headline(trend, summary))
-    r.bullets(findings(summary, trend, teacher_row))
-    r.text(
-        "How to read this. The task has two classes, so the teacher's soft targets carry one number per image: how sure it is that a target is "
-        "present (its logit margin; median |margin| on its training images "
-        f"{teacher_row['median_abs_logit_margin']:.1f}). At T = 1 a confident teacher's targets are almost the hard labels; at high T the loss "
-        "approaches matching the teacher's logits (Hinton et al. 2015, Sec. 2.1). There is no 'dark knowledge' about similar wrong classes as in "
-        "many-class problems, so any benefit here comes from graded confidence and from the softer, less overfittable targets."
-    )
-    cols = ["transfer_images", "condition", "n_seeds", "accuracy", "accuracy_ci_low", "accuracy_ci_high", "accuracy_diff", "accuracy_diff_ci_low",
-            "accuracy_diff_ci_high", "cam_correlation", "cam_correlation_ci_low", "cam_correlation_ci_high", "cam_correlation_diff",
-            "cam_correlation_diff_ci_low", "cam_correlation_diff_ci_high", "pointing", "teacher_agreement", "kl_teacher_T1"]
-    r.table(summary[cols], caption="Table 1. Student test accuracy and CAM correlation with the teacher (target-present test images): means "
-            "over seeds with 95% CIs, and paired differences from the hard-label student of the same seed (_diff); pointing game of the "
-            f"student's CAM (hit: maximum within {POINTING_TOLERANCE * cfg['size']:.1f} px of the target box), agreement with the teacher's decisions and KL(teacher || student) at T = 1 (means).", digits=3)
-    r.table(trend, caption="Table 2. Change per doubling of T among the distilled students (per-seed slope on log2 T over T = 1..16; mean and "
-            "95% CI over seeds), the T with the highest and lowest mean, and the shape of the means across T.", digits=4)
-    r.table(pd.DataFrame([teacher_row]), caption="Table 3. The teacher: accuracy and pointing game of its CAM on the test displays, and the "
-            "median absolute logit margin on its training images.", digits=3)
-    r.figure(fig, "Figure 1. Top: student accuracy and CAM correlation with the teacher against T, one colour per transfer-set size (dots: "
-             "seeds; bars: 95% CI; dashed line and band: the hard-label students with their 95% CI; dotted black: the teacher; dotted grey: "
-             "chance). Bottom: paired "
-             "differences from the hard-label student of the same seed (dots: seeds; bars: 95% CI).")
-    r.figure(fig_cam, f"Figure 2. Target-present test displays with the CAM (class 'present') of the teacher and of seed-0 students trained "
-             f"on the smallest transfer set ({CELLS * cfg['transfer'][0]} images).")
-    r.note("Limitations: one teacher (its seed is fixed by the run seed), so the spread shown is over students, transfer sets and batch "
-           "orders, not over teachers; small networks, 64 px images and a fixed step budget so that the run fits a laptop CPU; no "
-           "augmentation; alpha is fixed; a binary task has no between-class dark knowledge. Every student gets the same number of "
-           "optimiser steps; at high T the loss approaches logit matching, which converges more slowly, so with the larger transfer "
-           "sets the high-T students may not have fully fitted the soft targets (final_train_loss in distillation.csv).")
-    r.cite(HINTON)
-    r.cite(ZHOU)
-    r.cite(WOLFE)
-    r.cite(ZHANG)
-    meta = {"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items()},
-            "teacher parameters": teacher_row["parameters"], "student parameters": teacher_row["student_parameters"], **library_versions()}
-    r.write(ctx.out / "report.html", metadata=meta)
+    return {"seed": seed, "quick": quick, "settings": meta_settings, "cells": CELLS, "set_sizes": SET_SIZES,
+            "tolerance": POINTING_TOLERANCE, "citations": (HINTON, ZHOU, WOLFE, ZHANG), "versions": library_versions()}
 
 
-def summary_figure(summary: pd.DataFrame, runs: pd.DataFrame, teacher_accuracy: float = np.nan):
-    """Accuracy and CAM correlation against T (top) and paired differences from hard labels (bottom)."""
-    import matplotlib.pyplot as plt
+def _render(run_dir, lang, info, out, cams=None, save_figure=None):
+    from psysim.report.distillation import render
 
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7), sharex=True)
-    sizes = sorted(summary["transfer_per_cell"].unique())
-    for k, n in enumerate(sizes):
-        s = summary[summary["transfer_per_cell"] == n]
-        d, base = s[s["condition"] != HARD], s[s["condition"] == HARD].iloc[0]
-        colour = f"C{k}"
-        shift = 2 ** (0.06 * (k - (len(sizes) - 1) / 2))
-        label = f"{int(base['transfer_images'])} images"
-        for j, col in enumerate(("accuracy", "cam_correlation")):
-            ax = axes[0, j]
-            t = d["temperature"].to_numpy(float) * shift
-            ax.errorbar(t, d[col], yerr=[d[col] - d[f"{col}_ci_low"], d[f"{col}_ci_high"] - d[col]], marker="o", capsize=3, color=colour, label=label)
-            dots = runs[(runs["transfer_per_cell"] == n) & (runs["alpha"] > 0)]
-            hard = runs[(runs["transfer_per_cell"] == n) & (runs["alpha"] == 0)].set_index("seed")[col]
-            t_dots = dots["temperature"].to_numpy(float) * shift
-            ax.plot(t_dots, dots[col], ".", color=colour, alpha=0.5, ms=5)
-            axes[1, j].plot(t_dots, dots[col].to_numpy() - hard.reindex(dots["seed"]).to_numpy(), ".", color=colour, alpha=0.5, ms=5)
-            ax.axhline(base[col], color=colour, ls="--", lw=1)
-            if np.isfinite(base[f"{col}_ci_low"]):
-                ax.axhspan(base[f"{col}_ci_low"], base[f"{col}_ci_high"], color=colour, alpha=0.08)
-            ax = axes[1, j]
-            ax.errorbar(t, d[f"{col}_diff"], yerr=[d[f"{col}_diff"] - d[f"{col}_diff_ci_low"], d[f"{col}_diff_ci_high"] - d[f"{col}_diff"]],
-                        marker="o", capsize=3, color=colour, label=label)
-    for j, (lab, dlab) in enumerate((("student test accuracy", "accuracy - hard-label accuracy"),
-                                     ("CAM correlation with teacher", "CAM r - hard-label CAM r"))):
-        axes[0, j].set(ylabel=lab)
-        axes[1, j].axhline(0, color="k", lw=0.8)
-        axes[1, j].set(ylabel=dlab, xlabel="distillation temperature T", xscale="log")
-        axes[1, j].set_xticks(list(TEMPERATURES))
-        axes[1, j].set_xticklabels([f"{t:g}" for t in TEMPERATURES])
-    axes[0, 0].axhline(0.5, color="0.6", ls=":", lw=1)
-    if np.isfinite(teacher_accuracy):
-        axes[0, 0].axhline(teacher_accuracy, color="k", ls=":", lw=1)
-    axes[0, 0].legend(fontsize=8, frameon=False, title="transfer set (dashed: hard labels)", title_fontsize=8, loc="best")
-    fig.tight_layout()
-    return fig
+    return render(run_dir, lang, info, out, TABLES, cams=cams, save_figure=save_figure)
 
 
-def cam_figure(test, present, t_cam, student_cams: dict, n_transfer: int):
+def report(run_dir, lang: str = "en", out=None):
+    """Re-render the report of a distillation run folder from its tables, in ``lang``
+    (``psysim report RUN_DIR --lang ja``); the CAM figure needs the networks and is left out."""
+    from psysim.cli.report import report_inputs
+
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
+    if "settings" not in meta:
+        raise PsysimError(f"{run_dir}: made by an older psysim (metadata.json has no 'settings'); run it again to re-render")
+    return _render(run_dir, lang, _info(meta["settings"], meta["seed"], meta.get("quick", False)), out)
+
+
+def cam_figure(test, present, t_cam, student_cams: dict, n_transfer: int, lang: str = "en"):
     """Three target-present test displays with the teacher's CAM and the seed-0 students' CAMs."""
     import matplotlib.pyplot as plt
+
+    from psysim.i18n import label, t
 
     cams = {"teacher": t_cam[:3], **{k: v for k, v in student_cams.items() if k in (HARD, "T = 1", "T = 4", "T = 16")}}
     n_show = min(3, len(present))
@@ -614,15 +463,18 @@ def cam_figure(test, present, t_cam, student_cams: dict, n_transfer: int):
     imgs = test.images[present[:n_show]].permute(0, 2, 3, 1).numpy()
     for i in range(n_show):
         axes[i, 0].imshow(imgs[i])
-        for j, (label, m) in enumerate(cams.items()):
+        for j, (name, m) in enumerate(cams.items()):
             axes[i, j + 1].imshow(imgs[i])
-            axes[i, j + 1].imshow(m[i], cmap="jet", alpha=0.5, vmin=0, vmax=1)
+            im = axes[i, j + 1].imshow(m[i], cmap="viridis", alpha=0.55, vmin=0, vmax=1)
             if i == 0:
-                axes[i, j + 1].set_title(label if label == "teacher" else f"student, {label}", fontsize=9)
+                axes[i, j + 1].set_title(t("dt.cam_teacher", lang) if name == "teacher"
+                                         else t("dt.cam_student", lang, label=label("cond", name, lang)), fontsize=9)
     for ax in axes.ravel():
         ax.axis("off")
-    axes[0, 0].set_title("display", fontsize=9)
+    axes[0, 0].set_title(t("dt.cam_display", lang), fontsize=9)
     fig.tight_layout()
+    cb = fig.colorbar(im, ax=list(axes.ravel()), fraction=0.02, pad=0.01)
+    cb.set_label(t("dt.cam_colorbar", lang), fontsize=8)
     return fig
 
 

@@ -212,3 +212,8 @@ def test_tiny_run_writes_its_tables_and_is_reproducible(tmp_path):
     html = (a / "report.html").read_text()
     assert "Paired difference from hard labels" in html and "per doubling of T" in html
     assert (a / "distillation.png").stat().st_size > 0 and (a / "cams.png").stat().st_size > 0
+    # the same tables re-rendered in Japanese (psysim report DIR --lang ja): every sentence from the catalogue
+    ja = exp.report(a, "ja").read_text(encoding="utf-8")
+    assert '<html lang="ja">' in ja and "温度 T は生徒をどう変えたか" in ja and "ハードラベルとの対応のある差" in ja
+    assert "Paired difference" not in ja and "hard labels" not in ja
+    assert f"{100 * teacher['accuracy']:.1f}%" in ja  # the teacher's measured accuracy, as in English
