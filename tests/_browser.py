@@ -149,3 +149,28 @@ def check_page(html_path, chromium: str | None = None, workdir=None, timeout: fl
     import html as _html
 
     return json.loads(_html.unescape(m.group(1)))
+
+
+def assert_renders_without_fallback(html_path, workdir) -> dict:
+    """In headless Chromium, every text node of the page is drawn with the embedded font.
+
+    Where no Chromium is installed: the calling test is skipped with the reason, except in CI
+    (``CI`` set and ``.ci/run`` did not report a failed install in ``PSYSIM_NO_CHROMIUM``), where
+    a missing browser fails the test.
+    """
+    import pytest
+
+    from psysim.report.fonts import FAMILY
+
+    chromium = find_chromium()
+    if chromium is None:
+        if os.environ.get("CI") and not os.environ.get("PSYSIM_NO_CHROMIUM"):
+            pytest.fail("CI: chromium not found on PATH, though .ci/run installs it")
+        pytest.skip(os.environ.get("PSYSIM_NO_CHROMIUM") or "Chromium is not installed (apt-get install chromium)")
+    res = check_page(html_path, chromium, workdir=workdir)
+    assert [FAMILY, "loaded"] in res["fonts"], res["fonts"]
+    assert res["n_nodes"] > 10
+    assert res["firstFamily"] == [], res["firstFamily"][:5]
+    assert res["fallback"] == [], res["fallback"][:5]
+    assert res["unused"] == [], res["unused"][:5]
+    return res

@@ -217,3 +217,6 @@ def test_tiny_run_writes_its_tables_and_is_reproducible(tmp_path):
     assert '<html lang="ja">' in ja and "温度 T は生徒をどう変えたか" in ja and "ハードラベルとの対応のある差" in ja
     assert "Paired difference" not in ja and "hard labels" not in ja
     assert f"{100 * teacher['accuracy']:.1f}%" in ja  # the teacher's measured accuracy, as in English
+    from _browser import assert_renders_without_fallback
+
+    assert_renders_without_fallback(a / "report.ja.html", tmp_path)

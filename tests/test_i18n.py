@@ -162,6 +162,9 @@ def test_run_in_japanese(ja_run):
     for words in ("視覚探索：特徴統合理論と人間のデータ", "探索関数の傾き", "反復測定分散分析", "結合探索", "標的なし", "表1", "図1", "乱数シード"):
         assert words in html, words
     assert "Search slopes" not in html and '<html lang="ja">' in html
+    from _browser import assert_renders_without_fallback
+
+    assert_renders_without_fallback(ja_run / "report.html", ja_run.parent)
     meta = json.loads((ja_run / "metadata.json").read_text())
     assert meta["lang"] == "ja" and meta["simulated_displays_per_cell"] == 20
     # data files keep one vocabulary whatever the language

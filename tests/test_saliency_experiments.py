@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from _browser import assert_renders_without_fallback
 
 from psysim.resources import data_dir
 from psysim.runs import execute, get_experiment
@@ -77,6 +78,7 @@ def test_saliency_fixations_experiment_follows_the_protocol(tmp_path):
     ja = exp.report(out, "ja").read_text(encoding="utf-8")
     assert "学習用 2 枚，評価用 3 枚" in ja and "この結果から言えないこと" in ja and "混合モデル − 中心バイアス（推定）" in ja
     assert "What this cannot show" not in ja and "held-out" not in ja
+    assert_renders_without_fallback(out / "report.ja.html", tmp_path)
     en = exp.report(out, "en", out=tmp_path / "en.html").read_text(encoding="utf-8")
     assert "2 training and 3 held-out images" in en and "What this cannot show" in en
 
@@ -109,3 +111,4 @@ def test_saliency_popout_experiment(tmp_path):
     ja = get_experiment("saliency-popout").report(out, "ja").read_text(encoding="utf-8")
     assert '<html lang="ja">' in ja and "標的への最初の注視" in ja and f"色 {100 * colour:.0f}%" in ja
     assert "first fixation lands" not in ja and "Itti-Koch（論文どおり）" in ja
+    assert_renders_without_fallback(out / "report.ja.html", tmp_path)  # headless Chromium, no system CJK font needed
