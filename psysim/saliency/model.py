@@ -64,281 +64,46 @@ Where this deviates from the paper or chooses what it leaves open
 
 The reference implementation in :mod:`psysim.saliency.reference` computes the same definitions
 directly (loops, ``scipy.ndimage`` filters, explicit interpolation); the tests check that the two
-agree to 1e-5.
+agree to 1e-5. The array steps live in :mod:`psysim.saliency.kernels` (numpy) and, compiled with
+numba where it is installed, in :mod:`psysim.saliency.jit` (same definitions, one pass per
+output; :data:`JIT` chooses).
 """
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.fft
-from scipy import ndimage
 
 from psysim.errors import ParameterError, PsysimError
+from psysim.saliency import jit
 from psysim.saliency.image import as_rgb
-
-N_LEVELS = 9
-CENTRE_LEVELS = (2, 3, 4)
-DELTAS = (3, 4)
-MAP_LEVEL = 4
-ORIENTATIONS = (0.0, 45.0, 90.0, 135.0)
-PYRAMID_KERNEL = np.array([1.0, 4.0, 6.0, 4.0, 1.0]) / 16.0
-FEATURES = ("intensity", "rg", "by", "o0", "o45", "o90", "o135")
-"""Feature channels in the order of the stacked feature-map arrays."""
-CONSPICUITY = ("intensity", "colour", "orientation")
-BATCH_PIXELS = 1 << 18
-"""Pixels per internal chunk of a batch (see :meth:`IttiKoch._compute`)."""
-LM_TOL = 1e-5
-"""Values within ``LM_TOL * M`` of their largest neighbour count as local maxima in N(.): on the
-flat plateaus of rendered displays the choice between tied pixels must not depend on rounding."""
-FEATURE_RTOL = 1e-5
-"""Centre-surround differences smaller than ``FEATURE_RTOL`` times the channel's image maximum
-(max I for intensity and orientation, max |R-G|, max |B-Y| for colour) are rounding noise and
-set to 0 in both implementations: otherwise N(.), which rescales every map to [0, M], would
-stretch the float noise of a uniform region (a constant image) into a full-range map."""
-COLOUR_EPS = 1e-6
-"""Opponent-channel values smaller than this are rounding noise and set to 0 (both the fast and
-the reference implementation)."""
-
-
-def gabor_kernel(theta_deg: float, wavelength: float = 4.0, sigma: float = 2.0) -> np.ndarray:
-    """Zero-mean complex Gabor kernel (float64 complex, odd square size).
-
-    ``g(x, y) = exp(-(x^2 + y^2) / (2 sigma^2)) * (exp(i k (x cos t + y sin t)) - kappa) / Z``
-    with ``k = 2 pi / wavelength`` (px), t the preferred bar orientation in degrees clockwise
-    from vertical (y points down), kappa chosen so that the discrete kernel sums to exactly 0,
-    ``Z`` the sum of the envelope. Truncated at ``ceil(3 sigma)`` px.
-    """
-    r = int(np.ceil(3.0 * sigma))
-    y, x = np.mgrid[-r : r + 1, -r : r + 1].astype(np.float64)
-    env = np.exp(-(x**2 + y**2) / (2.0 * sigma**2))
-    t = np.deg2rad(theta_deg)
-    carrier = np.exp(1j * (2.0 * np.pi / wavelength) * (x * np.cos(t) + y * np.sin(t)))
-    kappa = (env * carrier).sum() / env.sum()
-    return env * (carrier - kappa) / env.sum()
-
-
-def level_shapes(height: int, width: int) -> list[tuple[int, int]]:
-    """Sizes of the 9 pyramid levels of an image (each level keeps the even samples)."""
-    shapes = [(int(height), int(width))]
-    for _ in range(N_LEVELS - 1):
-        h, w = shapes[-1]
-        shapes.append(((h + 1) // 2, (w + 1) // 2))
-    return shapes
-
-
-# ----------------------------------------------------------------------------- array kernels
-def _sym(i: int, n: int) -> int:
-    """Index i of the half-sample symmetric extension of an axis of length n."""
-    period = 2 * n
-    i %= period
-    return i if i < n else period - 1 - i
-
-
-def _reduce_axis(x: np.ndarray, axis: int) -> np.ndarray:
-    """Binomial [1 4 6 4 1]/16 blur along ``axis`` evaluated at the even samples only.
-
-    Interior outputs are sums of strided slices of ``x`` (no padded copy of the array); the one
-    or two outputs at each border read the half-sample symmetric extension explicitly.
-    """
-    n = x.shape[axis]
-    m = (n + 1) // 2
-    dt = x.dtype.type
-    w = (dt(1 / 16), dt(4 / 16), dt(6 / 16), dt(4 / 16), dt(1 / 16))
-    shape = list(x.shape)
-    shape[axis] = m
-    out = np.empty(shape, dtype=x.dtype)
-    lo, hi = 1, (n - 3) // 2  # outputs whose 5 taps lie inside the axis
-    xm = np.moveaxis(x, axis, 0)
-    om = np.moveaxis(out, axis, 0)
-    if hi >= lo:
-        k = hi - lo + 1
-        acc = om[lo : hi + 1]
-        np.add(xm[0 : 2 * k - 1 : 2], xm[4 : 4 + 2 * k - 1 : 2], out=acc)
-        acc *= w[0]
-        t = xm[1 : 1 + 2 * k - 1 : 2] + xm[3 : 3 + 2 * k - 1 : 2]
-        t *= w[1]
-        acc += t
-        t = xm[2 : 2 + 2 * k - 1 : 2] * w[2]
-        acc += t
-    border = [i for i in range(m) if not lo <= i <= hi]
-    for i in border:
-        acc = om[i]
-        acc[...] = 0
-        for k in range(5):
-            acc += w[k] * xm[_sym(2 * i + k - 2, n)]
-    return out
-
-
-def reduce(x: np.ndarray) -> np.ndarray:
-    """One pyramid step on the last two axes: blur with [1 4 6 4 1]/16 and keep even samples."""
-    return _reduce_axis(_reduce_axis(x, x.ndim - 2), x.ndim - 1)
-
-
-@functools.lru_cache(maxsize=256)
-def _lin_index(n_out: int, n_in: int, factor: int):
-    pos = np.minimum(np.arange(n_out, dtype=np.float64) / factor, n_in - 1)
-    i0 = np.floor(pos).astype(np.intp)
-    i1 = np.minimum(i0 + 1, n_in - 1)
-    return i0, i1, pos - i0
-
-
-def upsample(x: np.ndarray, shape: tuple[int, int], factor: int) -> np.ndarray:
-    """Bilinear interpolation of the last two axes to ``shape``; output pixel i reads input
-    position ``i / factor`` (the pyramid's sample alignment), clamped at the far border."""
-    i0, i1, w = _lin_index(shape[0], x.shape[-2], factor)
-    w = w.astype(x.dtype)[:, None]
-    a = x[..., i0, :]
-    a += (x[..., i1, :] - a) * w
-    j0, j1, v = _lin_index(shape[1], x.shape[-1], factor)
-    b = a[..., j0]
-    b += (a[..., j1] - b) * v.astype(x.dtype)
-    return b
-
-
-@functools.lru_cache(maxsize=64)
-def _gabor_fft(shape: tuple[int, int], wavelength: float, sigma: float, dtype: str):
-    """FFTs of the four Gabor kernels, centred at (0, 0) on a ``shape`` grid."""
-    ks = []
-    for theta in ORIENTATIONS:
-        k = gabor_kernel(theta, wavelength, sigma)
-        r = k.shape[0] // 2
-        grid = np.zeros(shape, dtype=np.complex128)
-        grid[: k.shape[0], : k.shape[1]] = k
-        grid = np.roll(grid, (-r, -r), axis=(0, 1))
-        ks.append(scipy.fft.fft2(grid))
-    return np.stack(ks).astype(np.complex64 if dtype == "float32" else np.complex128)
-
-
-def gabor_energy(x: np.ndarray, wavelength: float = 4.0, sigma: float = 2.0) -> np.ndarray:
-    """|Gabor * x| for the four orientations: ``(..., H, W) -> (..., 4, H, W)``.
-
-    Convolution by FFT on the image padded half-sample symmetrically by the kernel radius (plus
-    zeros-free extra symmetric padding up to a fast FFT length), so that the cropped result is
-    exactly the direct convolution with ``scipy.ndimage`` mode ``reflect``.
-    """
-    r = int(np.ceil(3.0 * sigma))
-    h, w = x.shape[-2:]
-    ph, pw = scipy.fft.next_fast_len(h + 2 * r), scipy.fft.next_fast_len(w + 2 * r)
-    pad = [(0, 0)] * (x.ndim - 2) + [(r, ph - h - r), (r, pw - w - r)]
-    p = np.pad(x, pad, mode="symmetric")
-    spec = scipy.fft.fft2(p, workers=1)
-    kf = _gabor_fft((ph, pw), float(wavelength), float(sigma), str(x.dtype))
-    out = scipy.fft.ifft2(spec[..., None, :, :] * kf, workers=1)[..., r : r + h, r : r + w]
-    return np.abs(out).astype(x.dtype, copy=False)
-
-
-def local_maxima(maps: np.ndarray, tol: float = 0.0) -> np.ndarray:
-    """Boolean mask of pixels not smaller than any of their 8 neighbours minus ``tol`` (last two
-    axes); pixels beyond the border count as minus infinity."""
-    pad = [(0, 0)] * (maps.ndim - 2) + [(1, 1), (1, 1)]
-    p = np.pad(maps, pad, mode="constant", constant_values=-np.inf)
-    rowmax = np.maximum(p[..., :, :-2], p[..., :, 2:])
-    np.maximum(rowmax, p[..., :, 1:-1], out=rowmax)  # max over the 3 columns, all rows
-    nb = np.maximum(rowmax[..., :-2, :], rowmax[..., 2:, :])
-    np.maximum(nb, rowmax[..., 1:-1, :], out=nb)  # 3 x 3 neighbourhood maximum
-    if tol:
-        nb -= maps.dtype.type(tol)
-    return maps >= nb
-
-
-def _range01(maps: np.ndarray, top: float, span: np.ndarray | None = None) -> np.ndarray:
-    axes = (-2, -1)
-    mn = maps.min(axis=axes, keepdims=True)
-    if span is None:
-        span = maps.max(axis=axes, keepdims=True) - mn
-    scale = np.where(span > 0, top / np.where(span > 0, span, 1), 0).astype(maps.dtype)
-    out = maps - mn
-    out *= scale
-    return out
-
-
-def maxnorm(maps: np.ndarray, top: float = 1.0, lm_threshold: float = 0.1, span: np.ndarray | None = None) -> np.ndarray:
-    """The normalisation operator N(.) of Itti, Koch & Niebur (1998), per map on the last two axes.
-
-    Scale to [0, top]; m-bar = mean of the local maxima (>= ``lm_threshold * top``) other than
-    the global maximum (one instance removed; 0 when there is none); multiply by
-    ``(top - m-bar)**2``.
-
-    ``span`` (broadcastable to ``maps.shape[:-2] + (1, 1)``) replaces each map's own range in
-    the scaling step, so that maps of one modality keep their relative amplitude (the on- and
-    off-centre maps of :class:`IttiKoch` with ``on_off=True``); the weight is then
-    ``(max - m-bar)**2`` with the map's own scaled maximum.
-    """
-    m = _range01(maps, top, span)
-    lm = local_maxima(m, LM_TOL * top) & (m >= lm_threshold * top)
-    axes = (-2, -1)
-    count = lm.sum(axis=axes, keepdims=True)
-    total = np.where(lm, m, 0).sum(axis=axes, keepdims=True, dtype=np.float64)
-    others = count - 1
-    gmax = m.max(axis=axes, keepdims=True).astype(np.float64)
-    mbar = np.where(others > 0, (total - gmax) / np.maximum(others, 1), 0.0)
-    m *= (((top if span is None else gmax) - mbar) ** 2).astype(m.dtype)
-    return m
-
-
-def dog_normalize(
-    maps: np.ndarray,
-    level: int,
-    image_width: int,
-    iterations: int = 10,
-    sigma_ex: float = 0.02,
-    sigma_inh: float = 0.25,
-    c_ex: float = 0.5,
-    c_inh: float = 1.5,
-    c_const: float = 0.02,
-    span: np.ndarray | None = None,
-) -> np.ndarray:
-    """Iterative DoG normalisation of Itti & Koch (2001), per map on the last two axes.
-
-    Itti, L., & Koch, C. (2001). Feature combination strategies for saliency-based visual
-    attention systems. Journal of Electronic Imaging, 10(1), 161-169. Each map is scaled to
-    [0, 1] and then iterated ``M <- max(M + M * DoG - C_inh, 0)`` with
-    ``DoG = c_ex^2 G(sigma_ex) - c_inh^2 G(sigma_inh)`` (unit-mass Gaussians), sigma_ex = 2 % and
-    sigma_inh = 25 % of the input image width (divided by ``2**level`` on a level-``level`` map).
-    Borders are zero (mode ``constant``): activity near an edge gets less inhibition, as in a
-    cortical sheet that ends there. Costly: about 1 s for a 512 x 512 image with 10 iterations
-    (the 25 % Gaussian is applied by FFT, :func:`gaussian_zero`). ``span`` as in
-    :func:`maxnorm`.
-    """
-    m = _range01(maps, 1.0, span)
-    s_ex = sigma_ex * image_width / 2**level
-    s_in = sigma_inh * image_width / 2**level
-    for _ in range(int(iterations)):
-        ex = gaussian_zero(m, s_ex)
-        inh = gaussian_zero(m, s_in)
-        m = np.maximum(m + c_ex**2 * ex - c_inh**2 * inh - c_const, 0).astype(maps.dtype)
-    return m
-
-
-def _gauss_1d(x: np.ndarray, sigma: float, axis: int) -> np.ndarray:
-    n = x.shape[axis]
-    radius = int(3.0 * sigma + 0.5)  # scipy.ndimage.gaussian_filter(truncate=3) support
-    t = np.arange(-radius, radius + 1, dtype=np.float64)
-    w = np.exp(-0.5 * (t / sigma) ** 2)
-    w /= w.sum()
-    r = min(radius, n - 1)  # taps farther than the map is wide only ever meet the zero border
-    w = w[radius - r : radius + r + 1]
-    if r <= 16:
-        return ndimage.correlate1d(x, w.astype(x.dtype), axis=axis, mode="constant")
-    size = scipy.fft.next_fast_len(n + 2 * r, real=True)
-    xf = scipy.fft.rfft(x, n=size, axis=axis, workers=1)
-    k = np.zeros(size)
-    k[: 2 * r + 1] = w
-    kf = scipy.fft.rfft(np.roll(k, -r))  # kernel centred at 0; padding >= r keeps wrap-around out
-    shape = [1] * x.ndim
-    shape[axis] = -1
-    y = scipy.fft.irfft(xf * kf.reshape(shape), n=size, axis=axis, workers=1)
-    return np.take(y, np.arange(n), axis=axis).astype(x.dtype, copy=False)
-
-
-def gaussian_zero(x: np.ndarray, sigma: float) -> np.ndarray:
-    """Unit-mass Gaussian blur of the last two axes with zeros beyond the border; equal to
-    ``scipy.ndimage.gaussian_filter(mode="constant", truncate=3)`` but by FFT for wide
-    kernels (the 25 %-of-width inhibitory Gaussian of the DoG normalisation)."""
-    return _gauss_1d(_gauss_1d(x, sigma, x.ndim - 2), sigma, x.ndim - 1)
+from psysim.saliency.kernels import (  # noqa: F401  (re-exported: the model's public building blocks)
+    BATCH_PIXELS,
+    CENTRE_LEVELS,
+    COLOUR_EPS,
+    CONSPICUITY,
+    DELTAS,
+    FEATURE_RTOL,
+    FEATURES,
+    LM_TOL,
+    MAP_LEVEL,
+    N_LEVELS,
+    ORIENTATIONS,
+    PYRAMID_KERNEL,
+    colour_channels,
+    dog_normalize,
+    gabor_energy,
+    gabor_factors,
+    gabor_kernel,
+    gaussian_zero,
+    level1_channels,
+    level_shapes,
+    local_maxima,
+    maxnorm,
+    reduce,
+    upsample,
+)
 
 
 # ----------------------------------------------------------------------------- the model
@@ -524,10 +289,13 @@ class IttiKoch:
         return res
 
     # -- computation ------------------------------------------------------------------------
-    def _norm(self, maps: np.ndarray, level: int, width: int, span: np.ndarray | None = None) -> np.ndarray:
+    def _norm(self, maps: np.ndarray, level: int, width: int, span: np.ndarray | None = None,
+              fast: _Kernels | None = None) -> np.ndarray:
+        if fast is None:
+            fast = self._kernels()
         if self.normalization == "iterative":
             return dog_normalize(maps, level, width, int(self.iterations), span=span)
-        return maxnorm(maps, 1.0, float(self.lm_threshold), span=span)
+        return fast.maxnorm(maps, float(self.lm_threshold), span)
 
     def _compute(self, rgb: np.ndarray, keep_features: bool) -> SaliencyResult:
         """rgb: (B, 3, H, W) float -> SaliencyResult with batch axis.
@@ -549,36 +317,32 @@ class IttiKoch:
             )
         return self._compute_chunk(rgb, keep_features)
 
+    def _kernels(self) -> _Kernels:
+        return _Kernels(JIT and jit.AVAILABLE, self.normalization == "maxnorm")
+
     def _compute_chunk(self, rgb: np.ndarray, keep_features: bool) -> SaliencyResult:
         B, _, H, W = rgb.shape
         dt = rgb.dtype
-        base = colour_channels(rgb)  # (B, 3, H, W): I, R-G, B-Y
-        peak = np.abs(base).max(axis=(-2, -1))  # (B, 3)
+        fast = self._kernels()
+        level1, peak = fast.level1(rgb)  # (B, 3, H/2, W/2): I, R-G, B-Y; (B, 3) full-res peaks
         # channel order of the centre-surround stack: I, RG, BY, O0..O135, or with on_off
         # I+, RG+, BY+, I-, RG-, BY-, O0..O135 (see the on_off parameter)
         chan = [0, 1, 2, 0, 1, 2, 0, 0, 0, 0] if self.on_off else [0, 1, 2, 0, 0, 0, 0]
-        tol = (FEATURE_RTOL * peak[:, chan])[:, :, None, None].astype(rgb.dtype)
-        pyr = [base]
-        for _ in range(N_LEVELS - 1):
-            pyr.append(reduce(pyr[-1]))
+        tol = (FEATURE_RTOL * peak[:, chan]).astype(rgb.dtype)  # (B, maps)
+        pyr = [None, level1]  # level 0 is never kept (no map reads it)
+        for _ in range(N_LEVELS - 2):
+            pyr.append(fast.reduce(pyr[-1]))
         feats = {}
         for lev in range(CENTRE_LEVELS[0], N_LEVELS):
-            ori = gabor_energy(pyr[lev][:, 0], self.gabor_wavelength, self.gabor_sigma)
+            ori = fast.gabor(pyr[lev][:, 0], self.gabor_wavelength, self.gabor_sigma)
             feats[lev] = np.concatenate([pyr[lev], ori], axis=1)  # (B, 7, h, w)
         acc = None
         kept = {} if keep_features else None
         for c in CENTRE_LEVELS:
-            centre = feats[c]
-            hc, wc = centre.shape[-2:]
             summed = None
             for d in DELTAS:
                 s = c + d
-                diff = centre - upsample(feats[s], (hc, wc), 2 ** (s - c))
-                if self.on_off:
-                    cs = np.concatenate([np.maximum(diff[:, :3], 0), np.maximum(-diff[:, :3], 0), np.abs(diff[:, 3:])], axis=1)
-                else:
-                    cs = np.abs(diff, out=diff)
-                cs[cs <= tol] = 0  # rounding guard, see FEATURE_RTOL
+                cs = fast.centre_surround(feats[c], feats[s], 2 ** (s - c), self.on_off, tol)
                 if kept is not None:
                     kept[(c, s)] = cs
                 span = None
@@ -587,21 +351,21 @@ class IttiKoch:
                     pair = np.maximum(span[:, :3], span[:, 3:6])
                     span[:, :3] = pair
                     span[:, 3:6] = pair
-                n = self._norm(cs, c, W, span)
+                n = self._norm(cs, c, W, span, fast)
                 summed = n if summed is None else summed + n
             for _ in range(MAP_LEVEL - c):
-                summed = reduce(summed)
+                summed = fast.reduce(summed)
             acc = summed if acc is None else acc + summed
         if self.on_off:
             ibar = acc[:, 0] + acc[:, 3]
             cbar = acc[:, 1] + acc[:, 2] + acc[:, 4] + acc[:, 5]
-            obar = self._norm(acc[:, 6:], MAP_LEVEL, W).sum(axis=1)
+            obar = self._norm(acc[:, 6:], MAP_LEVEL, W, None, fast).sum(axis=1)
         else:
             ibar = acc[:, 0]
             cbar = acc[:, 1] + acc[:, 2]
-            obar = self._norm(acc[:, 3:], MAP_LEVEL, W).sum(axis=1)
+            obar = self._norm(acc[:, 3:], MAP_LEVEL, W, None, fast).sum(axis=1)
         consp = np.stack([ibar, cbar, obar], axis=1)
-        sal = self._norm(consp, MAP_LEVEL, W).sum(axis=1) / dt.type(3.0)
+        sal = self._norm(consp, MAP_LEVEL, W, None, fast).sum(axis=1) / dt.type(3.0)
         return SaliencyResult(
             saliency=sal.astype(dt, copy=False),
             conspicuity={k: consp[:, i] for i, k in enumerate(CONSPICUITY)},
@@ -610,61 +374,71 @@ class IttiKoch:
         )
 
 
-def colour_channels(rgb: np.ndarray) -> np.ndarray:
-    """Intensity and the two opponent channels at full resolution (Itti et al. 1998, Sec. 2.1).
+JIT = True
+"""Use the compiled kernels of :mod:`psysim.saliency.jit` where numba is installed (set False to
+run the numpy kernels; the tests compare the two)."""
+GABOR_DIRECT_PIXELS = 4096
+"""Levels up to this many pixels get the Gabor energy by compiled separable convolution, larger
+ones by FFT (:func:`gabor_energy`): the faster of the two on the development machine."""
 
-    Parameters
-    ----------
-    rgb : numpy.ndarray
-        ``(B, 3, H, W)`` non-negative float planes.
 
-    Returns
-    -------
-    numpy.ndarray
-        ``(B, 3, H, W)``: I, R - G, B - Y (R, G, B, Y clipped at zero before the differences).
+class _Kernels:
+    """The model's array steps, compiled (:mod:`psysim.saliency.jit`) or numpy
+    (:mod:`psysim.saliency.kernels`): same definitions, same shapes."""
 
-    Notes
-    -----
-    With ``I = (r + g + b)/3`` and ``u = 1/I`` (0 where I <= max(I)/10) the paper's channels
-    simplify exactly to ``R = 1.5 u max(r - I, 0)``, ``G = 1.5 u max(g - I, 0)``,
-    ``B = 1.5 u max(b - I, 0)`` and ``Y = u max(min(r, g) - b, 0)`` (since ``u >= 0``), which
-    saves most of the full-resolution passes; the reference implementation uses the
-    paper's form.
-    """
-    dt = rgb.dtype.type
-    r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
-    out = np.empty_like(rgb)
-    inten, rg, by = out[:, 0], out[:, 1], out[:, 2]
-    np.add(r, g, out=inten)
-    inten += b
-    inten *= dt(1.0 / 3.0)
-    imax = inten.max(axis=(-2, -1), keepdims=True)
-    u = np.zeros_like(inten)
-    np.divide(dt(1.0), inten, out=u, where=inten > imax * dt(0.1))
-    tmp = np.empty_like(inten)
-    # R - G
-    np.subtract(r, inten, out=rg)
-    np.maximum(rg, 0, out=rg)
-    np.subtract(g, inten, out=tmp)
-    np.maximum(tmp, 0, out=tmp)
-    rg -= tmp
-    # B - Y
-    np.subtract(b, inten, out=by)
-    np.maximum(by, 0, out=by)
-    by *= dt(1.5)
-    np.minimum(r, g, out=tmp)
-    tmp -= b
-    np.maximum(tmp, 0, out=tmp)
-    by -= tmp
-    by *= u
-    u *= dt(1.5)
-    rg *= u
-    # Rounding guard: the opponent channels are dimensionless O(1) numbers; |values| below
-    # COLOUR_EPS are floating-point noise (e.g. Y of a pure red pixel), which N(.) would
-    # otherwise stretch into a full-range map.
-    for ch in (rg, by):
-        ch[np.abs(ch) < COLOUR_EPS] = 0
-    return out
+    def __init__(self, compiled: bool, maxnorm_compiled: bool):
+        self.compiled = compiled
+        self.maxnorm_compiled = compiled and maxnorm_compiled
+
+    def level1(self, rgb):
+        if not self.compiled:
+            return level1_channels(rgb)
+        B, _, H, W = rgb.shape
+        out = np.empty((B, 3, (H + 1) // 2, (W + 1) // 2), dtype=rgb.dtype)
+        peak = np.empty((B, 3))
+        jit.level1_channels(rgb, COLOUR_EPS, out, peak)
+        return out, peak
+
+    def reduce(self, x):
+        if not self.compiled:
+            return reduce(x)
+        h, w = x.shape[-2:]
+        out = np.empty(x.shape[:-2] + ((h + 1) // 2, (w + 1) // 2), dtype=x.dtype)
+        jit.reduce_planes(np.ascontiguousarray(x).reshape(-1, h, w), out.reshape(-1, *out.shape[-2:]))
+        return out
+
+    def gabor(self, x, wavelength, sigma):
+        h, w = x.shape[-2:]
+        if not self.compiled or h * w > GABOR_DIRECT_PIXELS:
+            return gabor_energy(x, wavelength, sigma)
+        out = np.empty(x.shape[:-2] + (len(ORIENTATIONS), h, w), dtype=x.dtype)
+        jit.gabor_planes(np.ascontiguousarray(x).reshape(-1, h, w), *gabor_factors(float(wavelength), float(sigma)),
+                         out.reshape(-1, len(ORIENTATIONS), h, w))
+        return out
+
+    def centre_surround(self, centre, surround, factor, on_off, tol):
+        B, C, hc, wc = centre.shape
+        if self.compiled:
+            out = np.empty((B, 10 if on_off else C, hc, wc), dtype=centre.dtype)
+            jit.centre_surround(centre, surround, float(factor), bool(on_off), tol, out)
+            return out
+        diff = centre - upsample(surround, (hc, wc), factor)
+        if on_off:
+            cs = np.concatenate([np.maximum(diff[:, :3], 0), np.maximum(-diff[:, :3], 0), np.abs(diff[:, 3:])], axis=1)
+        else:
+            cs = np.abs(diff, out=diff)
+        cs[cs <= tol[:, :, None, None]] = 0  # rounding guard, see FEATURE_RTOL
+        return cs
+
+    def maxnorm(self, maps, lm_threshold, span):
+        if not self.maxnorm_compiled:
+            return maxnorm(maps, 1.0, lm_threshold, span=span)
+        h, w = maps.shape[-2:]
+        planes = np.ascontiguousarray(maps).reshape(-1, h, w)
+        sp = np.full(len(planes), -1.0) if span is None else np.broadcast_to(span, maps.shape[:-2] + (1, 1)).reshape(-1).astype(np.float64)
+        out = np.empty_like(planes)
+        jit.maxnorm_planes(planes, 1.0, float(lm_threshold), LM_TOL, sp, out)
+        return out.reshape(maps.shape)
 
 
 def saliency_map(image, **params):
