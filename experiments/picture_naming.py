@@ -28,7 +28,8 @@ mnasnet1_0, efficientnet_b0, resnet18; comma-separated for several), ``regime`` 
 ``epochs``, ``finetune_epochs``, ``views`` (evaluation views per picture and strength),
 ``temperature`` (T of the reported entropy), ``splits``.
 
-Run:  psysim run picture-naming [--quick] [--set backbone=NAME] [--set regime=transfer]
+Run:  psysim run picture-naming [--quick] [--set backbone=NAME] [--set regime=transfer] [--lang ja]
+Re-render (e.g. in Japanese):  psysim report DIR --lang ja
   or  python -m psysim.experiments.picture_naming --quick
 """
 
@@ -55,7 +56,6 @@ from psysim.naming import (
     latency_regressions,
     load_picture_set,
     logits_of,
-    relation_text,
     temperature_split_test,
     train_naming,
 )
@@ -64,7 +64,6 @@ from psysim.naming.norms import COVARIATES, NORM_COLUMNS, norm_coverage, unused_
 from psysim.naming.pictures import INK_THRESHOLD
 from psysim.naming.train import stream_seed
 from psysim.options import Option
-from psysim.report import Report
 from psysim.tables import TableSpec
 
 NAME = "picture-naming"
@@ -281,7 +280,10 @@ def run(ctx):
     ctx.metadata["pictures"] = {"source": pictures.source, "n_pictures": len(pictures), "n_names": len(pictures.names), **pictures.meta}
     ctx.metadata["comparisons"] = {r["comparison"]: {"made": bool(r["made"]), "reason": r["reason"]} for _, r in coverage.iterrows()}
 
-    _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt, coverage)
+    ctx.metadata["unused_columns"] = list(unused_numeric_columns(pictures.table))
+    meta = {**ctx.metadata, "data_sources": [{"citation": d.citation, "licence": d.licence} for d in ctx.datasets]}
+    _render(ctx.out, ctx.lang, _info(meta, ctx.seed, ctx.quick), ctx.out / "report.html",
+            network_figures=lambda lang: _network_figures(pictures, items, models, lang), save_figure=ctx.save_figure)
 
 
 def _primary_version(items: pd.DataFrame) -> str:
@@ -333,182 +335,46 @@ def _cam_figure(model, pictures, items):
     return cam_plot(x, res.maps, titles)
 
 
-COMPARISON_TITLES = {
-    "latency": "naming latency on model entropy",
-    "latency_covariates": "naming latency on entropy with familiarity / complexity as covariates (R² change)",
-    "temperature": "softmax temperature chosen on half of the items, tested on the other half",
-    "h": "name agreement H on model entropy",
-    "pct_modal": "% modal name on model entropy",
-    "colour": "colour against line drawings of the same items (model)",
-    "colour_human": "colour against line drawings: people's latency gain and the model's",
-}
+def _info(meta: dict, seed, quick) -> dict:
+    cites = [(d.get("citation", ""), d.get("licence", "")) for d in meta.get("data_sources", []) if isinstance(d, dict)]
+    desc = meta["pictures"].get("description")
+    if desc and desc.get("citation"):
+        cites.append((desc["citation"], desc.get("licence", "")))
+    return {"seed": seed, "quick": quick, "settings": meta["settings"], "pictures": meta["pictures"],
+            "train_strength": TRAIN_STRENGTH, "eval_strengths": EVAL_STRENGTHS, "ink_threshold": INK_THRESHOLD,
+            "unused": meta.get("unused_columns", []), "norm_columns": NORM_COLUMNS,
+            "citations": cites + [(c, "") for c in CITATIONS]}
 
 
-def _coverage_section(r, pictures, coverage):
-    """What the norms allowed: every comparison with people, made or not, and why."""
-    r.heading("Comparisons with human norms: made and not made")
-    desc = pictures.meta.get("description")
-    if desc:
-        mapping = ", ".join(f"{k} = {v!r}" for k, v in desc["columns"].items())
-        r.text(f"The manifest {desc['manifest']} was read through the description {desc['path']}"
-               + (f" (columns: {mapping}" + (f"; latencies in {desc['rt_unit']}, converted to ms" if desc["rt_unit"] != "ms" else "") + ")." if mapping else "."))
-    made = coverage[coverage["made"]]
-    missing = coverage[~coverage["made"]]
-    r.text(f"Made: {len(made)} of {len(coverage)} comparisons" + (": " + "; ".join(f"{COMPARISON_TITLES[k]} ({why})" for k, why in zip(made["comparison"], made["reason"])) if len(made) else "") + ".")
-    if len(missing):
-        r.text("Not made, and why: " + "; ".join(f"{COMPARISON_TITLES[k]}: {why}" for k, why in zip(missing["comparison"], missing["reason"])) + ".")
-    unused = unused_numeric_columns(pictures.table)
-    if unused:
-        r.note(f"Numeric manifest column(s) not used as norms: {', '.join(unused)}. psysim's norm columns are {', '.join(NORM_COLUMNS)}; "
-               "a manifest TOML maps a file's own column onto one ([columns] rt = \"COLUMN\", see psysim.naming.describe).")
-    r.table(coverage.assign(comparison=coverage["comparison"].map(COMPARISON_TITLES))[["comparison", "made", "n_items", "reason"]],
-            caption="Every comparison with people this experiment makes, whether the picture set's norms allowed it, on how many items, and why not.")
+def _render(run_dir, lang, info, out, network_figures=None, save_figure=None):
+    from psysim.report.naming import render
+
+    return render(run_dir, lang, info, out, TABLES, network_figures=network_figures, save_figure=save_figure)
 
 
-def _figures_and_report(ctx, s, pictures, items, seeds, regressions, changes, splits, colour, models, primary, has_rt, coverage):
+def report(run_dir, lang: str = "en", out=None):
+    """Re-render the report of a picture-naming run folder from its tables, in ``lang``
+    (``psysim report RUN_DIR --lang ja``); the confusion and Grad-CAM figures need the pictures
+    and networks and stay in the run folder."""
+    from psysim.cli.report import report_inputs
+
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
+    return _render(run_dir, lang, _info(meta, meta["seed"], meta.get("quick", False)), out)
+
+
+def _network_figures(pictures, items, models, lang):
+    """Confusions and Grad-CAM of each trained network (first seed): needs the pictures and networks."""
     from psysim.naming import plots
 
-    r = Report("Picture naming: CNNs against human naming norms")
-    builtin = pictures.source == "builtin"
-    r.text(
-        f"A backbone ({', '.join(s['backbones'])}) was given a new output layer with one unit for each of the "
-        f"{len(pictures.names)} names of {len(pictures)} pictures "
-        f"({'the Snodgrass & Vanderwart (1980) line drawings and the 42 coloured Rossion & Pourtois (2004) pictures' if builtin else pictures.source}), "
-        f"and trained under {' and '.join(s['regimes'])} "
-        "(transfer: backbone frozen, only the new layer learns; finetune: the transfer network of the same seed then trained in every layer, "
-        "LP-FT after Kumar et al. 2022, with the backbone's batch-norm statistics kept). "
-        f"Training used augmented views (affine jitter, crops, stroke thickness, blur, contrast, colour jitter; strength {TRAIN_STRENGTH[0]}-{TRAIN_STRENGTH[1]}). "
-        f"Every score below comes from held-out views drawn with other seeds at strengths {', '.join(map(str, EVAL_STRENGTHS))} "
-        f"({s['views']} per picture and strength); no evaluation view equals a training view: every one was checked against a ledger of fingerprints of all "
-        f"{int(seeds['n_training_views'].sum())} training views and the untransformed pictures, and {int(seeds['eval_views_dropped_equal_to_training'].sum())} equal one(s) were dropped. Networks were trained with {s['seeds']} seed(s); "
-        f"entropies are in bits at temperature T = {s['temperature']:g}. "
-        + (f"White picture margins were cropped to the ink bounding box (pixels more than {INK_THRESHOLD} levels below white) with a margin of "
-           f"{100 * pictures.meta['crop_pad']:g}% of its longer side before resizing to {s['size']} px, so the drawing fills the input (--set crop=false keeps them)."
-           if pictures.meta.get("crop") else f"Pictures were resized to {s['size']} px with their margins (crop off).")
-    )
-    if "psysim-glyphs" in s["backbones"]:
-        r.note("psysim-glyphs is psysim's offline backbone: a small GAP network pretrained only on objects psysim draws itself "
-               "(python -m psysim.naming.pretrain), never on photographs or on naming-test pictures. It is far weaker than an "
-               "ImageNet model; use --set backbone=mnasnet1_0 (or efficientnet_b0, resnet18) where their weights are in the torch cache.")
-    if ctx.quick:
-        r.note("Quick run: small images, few epochs, seeds, views and splits. Numbers are for a first look only.")
-
-    r.heading("Naming accuracy on held-out views")
-    agg = seeds.groupby(["backbone", "regime"], sort=False).agg(
-        accuracy=("accuracy", "mean"), accuracy_sd=("accuracy", "std"), top5=("top5", "mean"), p_correct=("p_correct", "mean"),
-        entropy=("entropy", "mean"), T_calibrated=("T_calibrated", "mean"), train_acc=("final_train_acc", "mean"), n_seeds=("seed", "size")).reset_index()
-    r.table(agg, caption="Mean over training seeds (SD over seeds) of the per-picture scores on held-out views; T_calibrated is the maximum-likelihood temperature (Guo et al. 2017) on separate held-out views.", digits=3)
-    for _, a in agg.iterrows():
-        gap = a["train_acc"] - a["accuracy"]
-        r.text(f"{a['backbone']}, {a['regime']}: {100 * a['accuracy']:.1f}% of held-out views named correctly (SD over seeds {100 * (a['accuracy_sd'] if pd.notna(a['accuracy_sd']) else 0):.1f} points), "
-               f"top-5 {100 * a['top5']:.1f}%; on its last training epoch it was {100 * a['train_acc']:.1f}% correct ({'+' if gap >= 0 else ''}{100 * gap:.1f} points above held-out).")
-    for bb in s["backbones"]:
-        a = agg[agg["backbone"] == bb].set_index("regime")
-        if {"transfer", "finetune"} <= set(a.index):
-            w = items[items["backbone"] == bb].pivot_table(index="picture", columns="regime", values="entropy")
-            r_ent = np.corrcoef(w["transfer"], w["finetune"])[0, 1]
-            diff = 100 * (a.loc["finetune", "accuracy"] - a.loc["transfer", "accuracy"])
-            r.text(f"{bb}: fine-tuning named {abs(diff):.1f} points {'more' if diff >= 0 else 'fewer'} held-out views correctly than transfer learning; "
-                   f"the two regimes' per-picture entropies correlate r = {r_ent:.2f}, i.e. they find {'largely the same' if r_ent > 0.5 else 'different'} pictures hard.")
-    fig = plots.regime_plot(items)
-    ctx.save_figure(fig, "regimes.png")
-    r.figure(fig, "Figure 1. Per-picture scores on held-out views, by backbone and regime.")
-
-    _coverage_section(r, pictures, coverage)
-
-    if has_rt:
-        r.heading(f"Naming latency and model entropy ({primary} pictures)")
-        r.text("Expected if the network's uncertainty tracks people's: higher entropy, slower naming (β > 0); "
-               "familiar pictures are named faster (β < 0) and complex ones more slowly (β > 0).")
-        for (bb, reg), t in regressions[regressions["outcome"] == "human_rt"].groupby(["backbone", "regime"], sort=False):
-            alone = t[t["model"] == "human_rt ~ entropy"].iloc[0]
-            full = t[(t["predictor"] == "entropy") & (t["model"] != "human_rt ~ entropy")]
-            r.text(relation_text(alone, f"{bb}, {reg}: latency on entropy alone", expected=+1))
-            if len(full):
-                used = [c for c in COVARIATES if ((t["predictor"] == c) & (t["model"] == full.iloc[0]["model"])).any()]
-                r.text(relation_text(full.iloc[0], f"{bb}, {reg}: latency on entropy with {' and '.join(used)} as covariate(s)", expected=+1))
-                ch = changes[(changes["backbone"] == bb) & (changes["regime"] == reg)].iloc[0]
-                r.text(f"Entropy adds ΔR² = {ch['delta_r2']:.3f} to the covariates (F({ch['df_num']:.0f}, {ch['df_den']:.0f}) = {ch['F']:.2f}, p = {ch['p']:.3g}).")
-            for cov in ("familiarity", "complexity"):
-                c = t[(t["predictor"] == cov) & (t["model"].str.contains("entropy"))]
-                if len(c):
-                    r.text(relation_text(c.iloc[0], f"{bb}, {reg}: latency on {cov} (with entropy)", expected=-1 if cov == "familiarity" else +1))
-        r.table(regressions[regressions["outcome"] == "human_rt"][["backbone", "regime", "model", "predictor", "coefficient", "ci_low", "ci_high", "p", "r2", "n"]],
-                caption="Standardised OLS coefficients (z-scored variables) with 95% CIs.", digits=3)
-        fig = plots.entropy_latency_plot(items[items["version"] == primary])
-        ctx.save_figure(fig, "entropy_vs_rt.png")
-        r.figure(fig, "Figure 2. Model entropy against human naming latency, one point per item (OLS line, 95% band).")
-
-    if len(splits):
-        r.heading("Temperature chosen on half of the items, tested on the other half")
-        st = splits.groupby(["backbone", "regime"], sort=False).agg(
-            T_median=("T", "median"), T_q025=("T", lambda v: v.quantile(0.025)), T_q975=("T", lambda v: v.quantile(0.975)),
-            r2_test=("r2_test", "mean"), r2_test_covariates=("r2_test_covariates", "mean"), delta_r2_test=("delta_r2_test", "mean"),
-            delta_q025=("delta_r2_test", lambda v: v.quantile(0.025)), delta_q975=("delta_r2_test", lambda v: v.quantile(0.975)),
-            share_better=("delta_r2_test", lambda v: (v > 0).mean()), splits=("split", "size")).reset_index()
-        r.table(st, caption="Over random half splits: the temperature that best predicts latency in the fitting half, and what entropy at that temperature adds to familiarity and complexity in the test half (out-of-sample R²).", digits=3)
-        for _, a in st.iterrows():
-            verdict = ("entropy at the fitted temperature predicts latency out of sample" if a["delta_q025"] > 0 else
-                       "entropy does not reliably improve out-of-sample prediction of latency beyond the covariates (the 95% range of the gain includes 0)")
-            r.text(f"{a['backbone']}, {a['regime']}: {verdict}; mean gain ΔR² = {a['delta_r2_test']:.3f} [{a['delta_q025']:.3f}, {a['delta_q975']:.3f}], better in {100 * a['share_better']:.0f}% of splits; median T = {a['T_median']:.2f}.")
-        fig = plots.temperature_split_plot(splits)
-        ctx.save_figure(fig, "temperature_splits.png")
-        r.figure(fig, "Figure 3. Temperatures chosen on the fitting halves and the out-of-sample R² gain in the test halves.")
-
-    ag = regressions[regressions["outcome"].isin(["human_h", "human_pct_modal"])]
-    if len(ag):
-        r.heading("Name agreement and model entropy")
-        for _, row in ag.iterrows():
-            what = "H (name disagreement, bits)" if row["outcome"] == "human_h" else "% modal name"
-            r.text(relation_text(row, f"{row['backbone']}, {row['regime']}: {what} on entropy", expected=+1 if row["outcome"] == "human_h" else -1)
-                   + f" Spearman ρ = {row['spearman_rho']:.2f}.")
-        if builtin:
-            r.text("Caution: the R&P norms come from French speakers, whose alternative names (H) need not be the alternatives a network confuses; in these norms H is also almost unrelated to latency (r ≈ −.03).")
-
-    if len(colour):
-        r.heading("Colour against line drawings (same items, paired)")
-        r.table(colour[["backbone", "regime", "measure", "n", "mean_line", "mean_colour", "mean_diff", "ci_low", "ci_high", "t", "p", "d_z", "wilcoxon_p", "r_gain_human", "r_gain_p"]],
-                caption="Colour minus line drawing, paired over items (95% CI of the mean difference; paired t test; Wilcoxon signed-rank p). r_gain_human: correlation over items of the model's and the people's colour differences.", digits=3)
-        hum = colour[colour["measure"] == "human_rt"].iloc[0] if (colour["measure"] == "human_rt").any() else None
-        if hum is not None:
-            faster = hum["ci_high"] < 0
-            r.text(f"People: colour pictures were named {-hum['mean_diff']:.0f} ms {'faster' if hum['mean_diff'] < 0 else 'slower'} than line drawings "
-                   f"(95% CI [{hum['ci_low']:.0f}, {hum['ci_high']:.0f}] ms, t({int(hum['n']) - 1}) = {hum['t']:.2f}, p = {hum['p']:.3g}, n = {int(hum['n'])} items)"
-                   + ("." if faster else "; the CI includes 0."))
-        for _, c in colour[colour["measure"] == "entropy"].iterrows():
-            gains = c["ci_high"] < 0
-            loses = c["ci_low"] > 0
-            verdict = ("the model is more certain on colour pictures, as people are faster on them" if gains else
-                       "the model is less certain on colour pictures, unlike people" if loses else
-                       "the model shows no reliable gain from colour (the CI of the entropy difference includes 0)")
-            r.text(f"{c['backbone']}, {c['regime']}: {verdict}: entropy colour − line = {c['mean_diff']:.3f} bits, 95% CI [{c['ci_low']:.3f}, {c['ci_high']:.3f}], p = {c['p']:.3g}; "
-                   f"item-level agreement with people's colour gain r = {c['r_gain_human']:.2f} (p = {c['r_gain_p']:.3g}).")
-        fig = plots.colour_plot(items)
-        ctx.save_figure(fig, "colour_vs_line.png")
-        r.figure(fig, "Figure 4. Line drawing against colour picture of the same items: model entropy and human latency (grey: items; red: means).")
-
-    r.heading("What the networks confuse and where they look")
+    out = []
     for (bb, reg), model in models.items():
         d = items[(items["backbone"] == bb) & (items["regime"] == reg)]
-        fig = plots.confusion_plot(pictures, d)
-        ctx.save_figure(fig, f"confusions_{bb}_{reg}.png")
-        r.figure(fig, f"Confusions of {bb}, {reg}: pictures with the lowest probability of their name, and the name the network preferred.")
+        out.append(("confusions", bb, reg, plots.confusion_plot(pictures, d)))
         try:
-            fig = _cam_figure(model, pictures, d)
-        except Exception as exc:  # a CAM failure must not lose the run; say so in the report
-            r.note(f"Grad-CAM for {bb}, {reg} failed: {type(exc).__name__}: {exc}")
-        else:
-            ctx.save_figure(fig, f"cam_{bb}_{reg}.png")
-            r.figure(fig, f"Grad-CAM (Selvaraju et al. 2017) of the right name for {bb}, {reg} (first seed): the three best- and three worst-named pictures.")
-
-    for ds in ctx.datasets:
-        r.cite(ds.citation, ds.licence)
-    desc = pictures.meta.get("description")
-    if desc and desc.get("citation"):
-        r.cite(desc["citation"], desc.get("licence", ""))
-    for c in CITATIONS:
-        r.cite(c)
-    r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, **{k: str(v) for k, v in s.items()}})
+            out.append(("cam", bb, reg, _cam_figure(model, pictures, d)))
+        except Exception as exc:  # a CAM failure must not lose the run; the report says so
+            out.append(("cam", bb, reg, exc))
+    return out
 
 
 if __name__ == "__main__":

@@ -78,6 +78,13 @@ def test_japanese_manifest_end_to_end(tmp_path):
     assert (regs["ci_low"] <= regs["coefficient"]).all() and (regs["coefficient"] <= regs["ci_high"]).all()
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "picture-naming" in html or "Picture naming" in html
+    # re-rendered from the tables in Japanese; in headless Chromium no glyph falls back
+    ja = get_experiment("picture-naming").report(out, "ja").read_text(encoding="utf-8")
+    assert "絵画命名：CNN と人間の命名規準" in ja and "評価用ビューでの命名の正答率" in ja and "ファインチューニング" in ja
+    assert "held-out views" not in ja and "実行フォルダにのみある" in ja  # (network figures: run only)
+    from _browser import assert_renders_without_fallback
+
+    assert_renders_without_fallback(out / "report.ja.html", tmp_path)
 
 
 # ---- bad manifests: each gets one clear line naming the file, row and problem -------------

@@ -63,10 +63,18 @@ def fonts():
     return plt.rc_context({"font.family": _families()})
 
 
-def entropy_latency_plot(items: pd.DataFrame, x: str = "entropy", y: str = "human_rt"):
+def _net(bb, reg, lang):
+    from psysim.i18n import label
+
+    return f"{bb}, {label('regime', reg, lang)}"
+
+
+def entropy_latency_plot(items: pd.DataFrame, x: str = "entropy", y: str = "human_rt", lang: str = "en"):
     """Model entropy (bits) against human naming latency (ms), one panel per backbone x regime,
-    with an OLS line and its 95 % band (seaborn ``regplot``)."""
+    with an OLS line and its 95 % band (seaborn ``regplot``); labels in ``lang``."""
     import seaborn as sns
+
+    from psysim.i18n import t
 
     plt = _plt()
     groups = list(items.groupby(["backbone", "regime"], sort=False))
@@ -75,25 +83,27 @@ def entropy_latency_plot(items: pd.DataFrame, x: str = "entropy", y: str = "huma
         d = d[[x, y]].dropna()
         sns.regplot(data=d, x=x, y=y, ax=ax, scatter_kws={"s": 12, "alpha": 0.6}, line_kws={"color": "C3"})
         r = np.corrcoef(d[x], d[y])[0, 1] if len(d) > 2 else np.nan
-        ax.set_title(f"{bb}, {reg} (r = {r:.2f}, n = {len(d)})", fontsize=10)
-        ax.set_xlabel("model entropy (bits)")
-        ax.set_ylabel("human naming latency (ms)" if ax is axes[0][0] else "")
+        ax.set_title(f"{_net(bb, reg, lang)} (r = {r:.2f}, n = {len(d)})", fontsize=10)
+        ax.set_xlabel(t("pn.ax_entropy", lang))
+        ax.set_ylabel(t("pn.ax_latency", lang) if ax is axes[0][0] else "")
     fig.tight_layout()
     return fig
 
 
-def regime_plot(items: pd.DataFrame, measures=("accuracy", "top5", "p_correct", "entropy")):
-    """Per-item naming scores of each backbone x regime (box plots over items)."""
+def regime_plot(items: pd.DataFrame, measures=("accuracy", "top5", "p_correct", "entropy"), lang: str = "en"):
+    """Per-item naming scores of each backbone x regime (box plots over items); labels in ``lang``."""
     import seaborn as sns
 
+    from psysim.i18n import label, t
+
     plt = _plt()
-    d = items.assign(network=items["backbone"] + "\n" + items["regime"])
+    d = items.assign(network=[f"{b}\n{label('regime', r, lang)}" for b, r in zip(items["backbone"], items["regime"])])
     fig, axes = plt.subplots(1, len(measures), figsize=(3.2 * len(measures), 3.4))
     for ax, m in zip(np.atleast_1d(axes), measures):
         sns.boxplot(data=d, x="network", y=m, ax=ax, color="0.85", fliersize=0)
         sns.stripplot(data=d, x="network", y=m, ax=ax, size=2, alpha=0.4, color="C0")
         ax.set_xlabel("")
-        ax.set_title(m + (" (bits)" if m == "entropy" else ""), fontsize=10)
+        ax.set_title(t(f"col.{m}", lang), fontsize=10)
         ax.set_ylabel("")
     fig.tight_layout()
     return fig
@@ -144,36 +154,40 @@ def cam_plot(images, maps, titles):
     return fig
 
 
-def colour_plot(items: pd.DataFrame, measure: str = "entropy", human: str = "human_rt"):
+def colour_plot(items: pd.DataFrame, measure: str = "entropy", human: str = "human_rt", lang: str = "en"):
     """Line drawing vs colour picture of the same items: the model's measure and the human
-    latency, one line per item."""
+    latency, one line per item; labels in ``lang``."""
+    from psysim.i18n import label, t
+
     plt = _plt()
     groups = list(items.groupby(["backbone", "regime"], sort=False))
     fig, axes = plt.subplots(1, len(groups) + 1, figsize=(3.2 * (len(groups) + 1), 3.4), squeeze=False)
-    panels = [(f"{bb}, {reg}", d, measure) for (bb, reg), d in groups] + [("people", groups[0][1], human)]
+    panels = [(_net(bb, reg, lang), d, measure) for (bb, reg), d in groups] + [(t("pn.people", lang), groups[0][1], human)]
     for ax, (title, d, m) in zip(axes[0], panels):
         w = d[d["version"].isin(["line", "colour"])].pivot_table(index="item", columns="version", values=m).dropna()
         for _, r in w.iterrows():
             ax.plot([0, 1], [r["line"], r["colour"]], color="0.6", lw=0.7)
         ax.plot([0, 1], [w["line"].mean(), w["colour"].mean()], color="C3", lw=2.5, marker="o")
-        ax.set_xticks([0, 1], ["line", "colour"])
+        ax.set_xticks([0, 1], [label("version", "line", lang), label("version", "colour", lang)])
         ax.set_title(title, fontsize=10)
-        ax.set_ylabel("naming latency (ms)" if m == human else f"model {m}")
+        ax.set_ylabel(t("pn.ax_latency", lang) if m == human else t("pn.ax_model", lang, measure=t(f"col.{m}", lang)))
     fig.tight_layout()
     return fig
 
 
-def temperature_split_plot(splits: pd.DataFrame):
-    """Chosen temperatures and out-of-sample R² gains over the random half splits."""
+def temperature_split_plot(splits: pd.DataFrame, lang: str = "en"):
+    """Chosen temperatures and out-of-sample R² gains over the random half splits; labels in ``lang``."""
+    from psysim.i18n import t
+
     plt = _plt()
     groups = list(splits.groupby(["backbone", "regime"], sort=False))
     fig, axes = plt.subplots(2, len(groups), figsize=(3.6 * len(groups), 5.0), squeeze=False)
     for j, ((bb, reg), d) in enumerate(groups):
         axes[0][j].hist(np.log10(d["T"]), bins=20, color="C0")
-        axes[0][j].set_xlabel("log10 T chosen on the fitting half")
-        axes[0][j].set_title(f"{bb}, {reg}", fontsize=10)
+        axes[0][j].set_xlabel(t("pn.ax_logT", lang))
+        axes[0][j].set_title(_net(bb, reg, lang), fontsize=10)
         axes[1][j].hist(d["delta_r2_test"], bins=20, color="C2")
         axes[1][j].axvline(0, color="k", lw=1)
-        axes[1][j].set_xlabel("R² gain from entropy, test half")
+        axes[1][j].set_xlabel(t("pn.ax_gain", lang))
     fig.tight_layout()
     return fig
