@@ -40,8 +40,31 @@ def test_two_clearly_different_generators_are_each_recovered():
     cm = rec.confusion_matrix(table, ["cgs", "fit"])
     assert np.array_equal(cm.to_numpy(), np.eye(2, dtype=int))
     assert rec.pairwise_recovery(table, "cgs", "fit") == {"a_n": 1, "a_right": 1, "b_n": 1, "b_right": 1}
-    # BIC = k ln n - 2 ln L for every fit of the table
+    # BIC = k ln n - 2 ln L for every fit of the table; CGS's likelihood is exact (no MC error)
     assert np.allclose(table["bic"], table["k"] * np.log(table["n_obs"]) - 2 * table["loglik"])
+    assert (table.loc[table["fitted"] == "cgs", "loglik_mc_se"] == 0).all()
+    assert (table.loc[table["fitted"] == "fit", "loglik_mc_se"] > 0).all()
+
+
+class _Res:
+    """The parts of a FitResult that :func:`model_recovery_table` reads."""
+
+    def __init__(self, model, bic, data, se=None):
+        self.model, self.bic, self.data, self.n_obs, self.k, self.loglik = model, bic, data, 100, 3, -50.0
+        self.diagnostics = {} if se is None else {"loglik_mc_se": se}
+
+
+def test_a_win_is_decisive_only_beyond_twice_its_monte_carlo_error():
+    d = {"generator": "a", "task": "t", "subject": 1}
+    # BIC errors 2 and 4 (loglik errors 1 and 2): the difference's SE is sqrt(4 + 16) = 4.47
+    res = [_Res("a", 100.0, {**d, "set": 0}, 1.0), _Res("b", 110.0, {**d, "set": 0}, 2.0), _Res("c", 130.0, {**d, "set": 0}, 0.0),
+           _Res("a", 100.0, {**d, "set": 1}, 1.0), _Res("b", 108.0, {**d, "set": 1}, 2.0),
+           _Res("a", 100.0, {**d, "set": 2}, 0.0), _Res("b", 100.5, {**d, "set": 2}, 0.0),   # exact: any lead
+           _Res("a", 100.0, {**d, "set": 3}), _Res("b", 150.0, {**d, "set": 3}, 0.0)]         # unknown error
+    t = rec.model_recovery_table(res).drop_duplicates("set").set_index("set")
+    assert t["winner"].tolist() == ["a"] * 4 and t["margin"].tolist() == [10.0, 8.0, 0.5, 50.0]
+    assert t["decisive"].tolist() == [True, False, True, False]
+    assert math.isnan(t.loc[3, "loglik_mc_se"])
 
 
 def _table(winners: dict, models=("a", "b", "c")) -> pd.DataFrame:
@@ -51,10 +74,8 @@ def _table(winners: dict, models=("a", "b", "c")) -> pd.DataFrame:
         for m in models:
             rows.append({"generator": g, "fitted": m, "task": task, "set": s, "subject": 1, "n_obs": 100, "k": 3,
                          "loglik": -50.0, "bic": 100.0 if m == w else 110.0 + models.index(m)})
-    rows = [type("R", (), {"model": r["fitted"], "n_obs": r["n_obs"], "k": r["k"], "loglik": r["loglik"],
-                           "bic": r["bic"], "data": {k: r[k] for k in ("generator", "task", "set", "subject")}})
-            for r in rows]
-    return rec.model_recovery_table(rows)
+    return rec.model_recovery_table([_Res(r["fitted"], r["bic"], {k: r[k] for k in ("generator", "task", "set", "subject")})
+                                     for r in rows])
 
 
 def test_confusion_matrix_rows_sum_to_the_data_sets_of_each_generator():

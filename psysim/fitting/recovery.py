@@ -145,21 +145,40 @@ def model_recovery_table(results) -> pd.DataFrame:
 
     ``results`` are FitResults whose ``data`` holds ``generator, task, set, subject`` (the
     observer whose parameters generated the data set). Columns: ``generator, fitted, task, set,
-    subject, n_obs, k, loglik, bic, delta_bic`` (BIC minus the data set's lowest) and ``winner``.
+    subject, n_obs, k, loglik, loglik_mc_se`` (the fit's Monte Carlo standard error of
+    ``loglik``: 0 for an exact likelihood, NaN where unknown), ``bic, delta_bic`` (BIC minus the
+    data set's lowest), ``winner`` (lowest BIC), ``margin`` (the runner-up's BIC minus the
+    winner's) and ``decisive``: the margin exceeds twice its Monte Carlo standard error,
+    ``2 sqrt(se_w^2 + se_r^2)`` with ``se = 2 loglik_mc_se`` on the BIC scale (an unknown
+    error is never decisive). The winner is the lowest BIC whether decisive or not.
     """
     rows = []
     for r in results:
         d = r.data
+        se = (getattr(r, "diagnostics", None) or {}).get("loglik_mc_se", math.nan)
         rows.append({"generator": d["generator"], "fitted": r.model, "task": d["task"], "set": int(d["set"]),
-                     "subject": d["subject"], "n_obs": r.n_obs, "k": r.k, "loglik": r.loglik, "bic": r.bic})
-    cols = ["generator", "fitted", "task", "set", "subject", "n_obs", "k", "loglik", "bic", "delta_bic", "winner"]
+                     "subject": d["subject"], "n_obs": r.n_obs, "k": r.k, "loglik": r.loglik,
+                     "loglik_mc_se": math.nan if se is None else float(se), "bic": r.bic})
+    cols = ["generator", "fitted", "task", "set", "subject", "n_obs", "k", "loglik", "loglik_mc_se", "bic", "delta_bic",
+            "winner", "margin", "decisive"]
     if not rows:
         return pd.DataFrame(columns=cols)
     t = pd.DataFrame(rows)
-    g = t.groupby(["generator", "task", "set"])["bic"]
+    keys = ["generator", "task", "set"]
+    g = t.groupby(keys)["bic"]
     t["delta_bic"] = t["bic"] - g.transform("min")
-    best = t.loc[g.idxmin(), ["generator", "task", "set", "fitted"]].rename(columns={"fitted": "winner"})
-    return t.merge(best, on=["generator", "task", "set"], how="left")[cols]
+    per = []
+    for key, d in t.sort_values("bic", kind="stable").groupby(keys, sort=False):
+        w = d.iloc[0]
+        if len(d) > 1:
+            r2 = d.iloc[1]
+            margin = float(r2["bic"] - w["bic"])
+            se = 2 * math.sqrt(w["loglik_mc_se"] ** 2 + r2["loglik_mc_se"] ** 2)
+            decisive = bool(np.isfinite(se) and margin > 2 * se)
+        else:
+            margin, decisive = math.nan, False
+        per.append({**dict(zip(keys, key)), "winner": w["fitted"], "margin": margin, "decisive": decisive})
+    return t.merge(pd.DataFrame(per), on=keys, how="left")[cols]
 
 
 def confusion_matrix(table: pd.DataFrame, models, task: str | None = None) -> pd.DataFrame:
