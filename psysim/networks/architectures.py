@@ -166,6 +166,8 @@ class MBConvNet(nn.Module):
         ``relu`` (MnasNet), ``relu6`` (MobileNetV2) or ``silu`` (EfficientNet); in place.
     dropout : float
         Dropout before the classifier during training.
+    in_channels : int
+        Input image channels (3 for RGB).
     """
 
     def __init__(
@@ -229,7 +231,26 @@ ARCHITECTURES = {"gapcnn": GapCNN, "mbconv": MBConvNet}
 
 
 def build_network(arch: str, **config) -> nn.Module:
-    """Build a psysim network by name (``gapcnn`` or ``mbconv``) from keyword arguments."""
+    """Build a psysim network by name (``gapcnn`` or ``mbconv``) from keyword arguments.
+
+    Parameters
+    ----------
+    arch : str
+        ``gapcnn`` (:class:`GapCNN`) or ``mbconv`` (:class:`MBConvNet`).
+    **config
+        Keyword arguments of that class (its ``config`` dict, as checkpoints store it).
+
+    Returns
+    -------
+    torch.nn.Module
+        The network, with PyTorch's default (unseeded) initialisation; see
+        :func:`psysim.networks.seeded_network` for seeded weights.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown name or a configuration the class does not take.
+    """
     try:
         cls = ARCHITECTURES[arch]
     except KeyError:
@@ -241,5 +262,16 @@ def build_network(arch: str, **config) -> nn.Module:
 
 
 def count_parameters(model: nn.Module) -> int:
-    """Number of trainable parameters."""
+    """Number of trainable parameters.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Any network.
+
+    Returns
+    -------
+    int
+        Number of elements of the parameters with ``requires_grad``.
+    """
     return sum(p.numel() for p in model.parameters() if p.requires_grad)

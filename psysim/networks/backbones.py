@@ -32,7 +32,18 @@ def _weights(name: str):
 
 
 def weights_path(name: str) -> tuple[Path, str]:
-    """Where torch keeps the pretrained weights of backbone ``name``, and their download URL."""
+    """Where torch keeps the pretrained weights of backbone ``name``, and their download URL.
+
+    Parameters
+    ----------
+    name : str
+        ``mnasnet1_0``, ``efficientnet_b0`` or ``resnet18``.
+
+    Returns
+    -------
+    tuple of (pathlib.Path, str)
+        The file torch hub would load, and the URL it comes from.
+    """
     w = _weights(name)
     return Path(torch.hub.get_dir()) / "checkpoints" / Path(w.url).name, w.url
 

@@ -237,7 +237,18 @@ def _check_store(store, layer):
 
 
 def n_hooks(model: nn.Module) -> int:
-    """Number of forward, pre-forward and backward hooks registered anywhere in ``model``."""
+    """Number of forward, pre-forward and backward hooks registered anywhere in ``model``.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network to inspect.
+
+    Returns
+    -------
+    int
+        0 after :func:`class_activation_maps` returns (it removes its hook even on error).
+    """
     return sum(
         len(m._forward_hooks) + len(m._forward_pre_hooks) + len(m._backward_hooks) + len(m._backward_pre_hooks)
         for m in model.modules()
@@ -262,6 +273,11 @@ def randomised_copy(model: nn.Module, layers=None, seed=0) -> nn.Module:
         cascading test from the top).
     seed : int
         Seed of the ``torch.Generator``.
+
+    Returns
+    -------
+    torch.nn.Module
+        A deep copy; ``model`` itself is unchanged.
     """
     import copy
 

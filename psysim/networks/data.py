@@ -62,7 +62,20 @@ class SearchImages:
 
 
 def images_from_displays(displays: DisplaySet, size: int = 128) -> SearchImages:
-    """Render every display of a :class:`~psysim.displays.DisplaySet` (``size`` x ``size`` px)."""
+    """Render every display of a :class:`~psysim.displays.DisplaySet` (``size`` x ``size`` px).
+
+    Parameters
+    ----------
+    displays : DisplaySet
+        From :func:`psysim.displays.make_displays`.
+    size : int
+        Side of the square images in pixels.
+
+    Returns
+    -------
+    SearchImages
+        uint8 images, labels (1: target present) and the display table, in display order.
+    """
     table = displays.displays.reset_index(drop=True)
     arr = render(displays, table["display_id"].to_numpy(), size=size)
     images = torch.from_numpy(np.ascontiguousarray(arr.transpose(0, 3, 1, 2)))
@@ -71,7 +84,26 @@ def images_from_displays(displays: DisplaySet, size: int = 128) -> SearchImages:
 
 
 def make_search_images(tasks=("feature",), set_sizes=(3, 6, 12, 18), n_per_cell=50, size=128, seed=0) -> SearchImages:
-    """Generate and render search displays (see :func:`psysim.displays.make_displays`)."""
+    """Generate and render search displays (see :func:`psysim.displays.make_displays`).
+
+    Parameters
+    ----------
+    tasks : sequence of str
+        Task names of the stimulus set (``feature``, ``conjunction``, ...).
+    set_sizes : sequence of int
+        Numbers of items.
+    n_per_cell : int
+        Displays per task x set size x presence cell.
+    size : int
+        Side of the square images in pixels.
+    seed : int
+        Seed of the displays (the same seed gives the same images).
+
+    Returns
+    -------
+    SearchImages
+        See :func:`images_from_displays`.
+    """
     return images_from_displays(make_displays(tasks, set_sizes, n_per_cell, seed=seed), size)
 
 
@@ -82,6 +114,24 @@ def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: 
     a factor in ``[1 - contrast, 1 + contrast]``, and given Gaussian pixel noise of standard
     deviation ``noise``. Flips and rotations are *not* used: a mirrored digital 2 is a 5 (the
     spatial task) and a rotated bar changes orientation (the conjunction and orientation tasks).
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``(N, 3, H, W)`` float images in [0, 1].
+    generator : torch.Generator
+        Source of every random draw (the same state gives the same views).
+    shift : int
+        Largest translation per axis, in pixels.
+    noise : float
+        Standard deviation of the pixel noise (image units, 0-1).
+    contrast : float
+        Half-width of the contrast factor's range.
+
+    Returns
+    -------
+    torch.Tensor
+        Augmented images, same shape as ``x``.
     """
     n, c, h, w = x.shape
     if shift > 0:
@@ -100,6 +150,18 @@ def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: 
 
 def load_image(path, size=None) -> torch.Tensor:
     """Read an image file as a ``(1, 3, H, W)`` float tensor in [0, 1], resized to ``size``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The image file (anything Pillow reads).
+    size : int or (int, int), optional
+        Resize to ``size`` x ``size`` or ``(height, width)`` pixels; default: keep the size.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(1, 3, H, W)`` float32 in [0, 1].
 
     Raises
     ------

@@ -46,6 +46,20 @@ def target_box_array(displays, display_ids, size) -> np.ndarray:
     """Target boxes ``(N, 4)`` of the given displays, in the order of ``display_ids``.
 
     Uses :func:`psysim.displays.target_boxes`; a display without a target raises.
+
+    Parameters
+    ----------
+    displays : DisplaySet
+        The displays the images were rendered from.
+    display_ids : array_like of int
+        Which displays, in the order of the images.
+    size : int
+        Side of the rendered images in pixels.
+
+    Returns
+    -------
+    numpy.ndarray of int
+        ``(N, 4)``: ``x0, y0, x1, y1`` in pixels.
     """
     from psysim.displays import target_boxes
 
@@ -94,9 +108,17 @@ def energy_pointing(maps, boxes) -> np.ndarray:
     Wang et al. (2020, Score-CAM, Sec. 4.3): ``sum_{inside box} L / sum L``. Maps must be
     non-negative (normalised CAM / Grad-CAM maps are); an all-zero map scores 0.
 
+    Parameters
+    ----------
+    maps : array_like
+        ``(N, H, W)`` non-negative maps (tensors are converted).
+    boxes : array_like
+        ``(N, 4)`` target boxes ``x0, y0, x1, y1`` in pixels of the maps.
+
     Returns
     -------
     numpy.ndarray of float, shape (N,)
+        The share of each map's mass inside its box.
     """
     maps, boxes = _check(maps, boxes)
     if (maps < 0).any():

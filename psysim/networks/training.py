@@ -34,7 +34,22 @@ CHECKPOINT_FORMAT = "psysim.network/1"
 
 def seeded_network(arch: str, seed=0, **config) -> nn.Module:
     """Build a network (:func:`~psysim.networks.architectures.build_network`) whose initial
-    weights depend only on ``seed``."""
+    weights depend only on ``seed``.
+
+    Parameters
+    ----------
+    arch : str
+        ``gapcnn`` or ``mbconv``.
+    seed : int
+        Seed of the initial weights (the same seed gives the same bytes).
+    **config
+        The architecture's keyword arguments.
+
+    Returns
+    -------
+    torch.nn.Module
+        The network, in training mode.
+    """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(check_seed(seed))
         return build_network(arch, **config)
@@ -191,6 +206,22 @@ def predict(model: nn.Module, images: torch.Tensor, temperature: float = 1.0, ba
 
     The temperature ``T`` (> 0) flattens (T > 1) or sharpens (T < 1) the distribution without
     changing the predicted class (Hinton et al. 2015, Eq. 1; Guo et al. 2017, Sec. 4.2).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The network.
+    images : torch.Tensor
+        ``(N, 3, H, W)`` float images in [0, 1] (e.g. ``SearchImages.tensor()``).
+    temperature : float
+        ``T > 0``.
+    batch_size : int
+        Images per forward pass.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(N, n_classes)`` probabilities, rows summing to 1.
     """
     if not temperature > 0:
         raise PsysimError(f"temperature must be > 0, got {temperature}")
@@ -211,6 +242,24 @@ def evaluate(model: nn.Module, data: SearchImages, temperature: float = 1.0, noi
 
     ``noise`` adds Gaussian pixel noise (standard deviation, image units 0-1) before the
     forward pass, seeded by ``seed``. ``confidence`` is the probability of the chosen answer.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A trained two-class network (present, absent).
+    data : SearchImages
+        The displays to score.
+    temperature : float
+        Softmax temperature ``T > 0`` (see :func:`predict`).
+    noise : float
+        Standard deviation of the added pixel noise (0: none).
+    seed : int
+        Seed of the noise.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per display, in the order of ``data``.
     """
     x = data.tensor()
     if noise > 0:
@@ -243,6 +292,20 @@ def save_checkpoint(path, model: nn.Module, meta: dict | None = None) -> Path:
     """Save a psysim network (architecture name, configuration, weights, metadata).
 
     The file is written to a temporary name and renamed, so it is never half-written.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Where to write (parent folders are made).
+    model : GapCNN or MBConvNet
+        A psysim network (other modules are refused with :class:`PsysimError`).
+    meta : dict, optional
+        Plain data stored with it (e.g. ``image_size``, the training displays).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
     """
     arch = {"GapCNN": "gapcnn", "MBConvNet": "mbconv"}.get(type(model).__name__)
     if arch is None or not hasattr(model, "config"):
@@ -301,6 +364,16 @@ def load_checkpoint(path) -> tuple[nn.Module, dict]:
 
     ``info`` holds ``classes``, ``meta`` (e.g. ``image_size``, training data) and versions.
     Only tensors and plain data are unpickled (``weights_only=True``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A checkpoint file written by :func:`save_checkpoint`.
+
+    Returns
+    -------
+    tuple of (torch.nn.Module, dict)
+        The network in eval mode and ``info``.
     """
     path = Path(path)
     if not path.is_file():
@@ -325,7 +398,14 @@ def load_checkpoint(path) -> tuple[nn.Module, dict]:
 
 
 def shipped_checkpoint() -> Path:
-    """Path of the small trained network shipped with psysim (see ``analysis/train_search_cnn.py``)."""
+    """Path of the small trained network shipped with psysim (see ``analysis/train_search_cnn.py``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``psysim/networks/checkpoints/gapcnn_feature.pt`` inside the installed package (load it
+        with :func:`load_checkpoint`).
+    """
     from importlib import resources
 
     path = Path(str(resources.files("psysim.networks").joinpath("checkpoints", "gapcnn_feature.pt")))

@@ -120,6 +120,18 @@ def load_image(path, dtype=np.float32) -> np.ndarray:
     Reads everything Pillow reads (PNG 8/16-bit, JPEG, TIFF including float, GIF, BMP, ...).
     Files ending in ``.npy`` are read with numpy and checked like arrays.
 
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The image file.
+    dtype : numpy dtype
+        Output float type.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H, W, 3)`` float RGB, non-negative and finite, as :func:`as_rgb` returns it.
+
     Raises
     ------
     PsysimError

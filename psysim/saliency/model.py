@@ -122,6 +122,8 @@ class SaliencyResult:
     feature_maps : dict, optional
         ``(c, s) -> (..., 7, h_c, w_c)`` centre-surround maps (channels :data:`FEATURES`), when
         asked for.
+    level : int
+        Pyramid level of the maps (4: 1/16 of the image side).
     """
 
     saliency: np.ndarray
@@ -442,5 +444,19 @@ class _Kernels:
 
 
 def saliency_map(image, **params):
-    """Saliency map at scale 4 with an :class:`IttiKoch` model made from ``params``."""
+    """Saliency map at scale 4 with an :class:`IttiKoch` model made from ``params``.
+
+    Parameters
+    ----------
+    image : array_like or list of array_like
+        One image ``(H, W[, C])``, a same-size batch, or a list of images (as
+        :meth:`IttiKoch.saliency_map`).
+    **params
+        Keyword arguments of :class:`IttiKoch` (e.g. ``normalization="iterative"``).
+
+    Returns
+    -------
+    numpy.ndarray or list of numpy.ndarray
+        ``(ceil(H/16), ceil(W/16))`` per image, non-negative.
+    """
     return IttiKoch(**params).saliency_map(image)
