@@ -100,7 +100,17 @@ TASK_KEYS = ("kind", "description")
 
 @dataclass(frozen=True)
 class TaskDefinition:
-    """What one task of a data set is, in psysim's display vocabulary."""
+    """What one task of a data set is, in psysim's display vocabulary.
+
+    Parameters
+    ----------
+    name : str
+        The task's name in the data set.
+    kind : str
+        One of :data:`TASK_KINDS` (``feature-colour``, ``conjunction``, ``spatial``, ...).
+    description : str
+        One line for people.
+    """
 
     name: str
     kind: str
@@ -121,7 +131,41 @@ class TaskDefinition:
 
 @dataclass(frozen=True)
 class Description:
-    """A checked data-set description (see the module docstring for the keys)."""
+    """A checked data-set description (see the module docstring for the keys).
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The TOML file.
+    name, title, citation, licence, source_url, description : str
+        ``[dataset]``.
+    files : tuple of pathlib.Path
+        ``[files] paths``, resolved.
+    sep, encoding : str
+        ``[files]`` CSV delimiter and text encoding.
+    columns : dict
+        ``[columns]``: psysim column -> the file's column.
+    extra : tuple of str
+        ``[columns] extra``: further columns carried into the trial table.
+    constants, values : dict
+        ``[constants]`` (column -> one value for every row) and ``[values]`` (column -> the
+        file's value -> psysim's).
+    rt_unit, missing, zero : str
+        ``[rt] unit`` (``ms``/``s``) and the policies for empty and non-positive RTs
+        (``exclude``, ``drop`` or ``error``).
+    trim : (float, float)
+        ``[rt] trim``: the RT window (ms) of RT statistics.
+    trim_by_task : dict
+        Task -> its own window.
+    max_excluded_percent : float or None
+        ``[exclusion]``: observers with more excluded trials are dropped.
+    tasks : dict of str -> TaskDefinition
+        ``[tasks.NAME]``.
+    subject_ids : str
+        ``global`` (one id names one person across tasks) or ``per-task``.
+    raw : dict
+        The parsed TOML, for messages.
+    """
 
     path: Path
     name: str
@@ -167,7 +211,23 @@ def builtin_description(name: str) -> Path:
 
 
 def resolve_description(ref) -> Path:
-    """A ``--data`` argument as a description file: a path to a ``.toml`` or a built-in name."""
+    """A ``--data`` argument as a description file: a path to a ``.toml`` or a built-in name.
+
+    Parameters
+    ----------
+    ref : str or os.PathLike
+        A file ending in ``.toml`` (or any existing file), or a built-in name (``wolfe2010``).
+
+    Returns
+    -------
+    pathlib.Path
+        The description file.
+
+    Raises
+    ------
+    DataError
+        For a missing file or an unknown name.
+    """
     text = str(ref)
     if text.endswith(".toml") or Path(text).is_file():
         path = Path(text)

@@ -124,6 +124,11 @@ def read_trials_csv(
     If the file has ``correct`` but no ``response``, the response is derived as
     ``target_present == correct``; if it has ``response`` but no ``correct``, the reverse.
 
+    Returns
+    -------
+    pandas.DataFrame
+        A validated trial table (:func:`psysim.trials.validate_trials`), RTs in ms.
+
     Raises
     ------
     DataError
@@ -240,6 +245,11 @@ def load_wolfe2010_summary() -> pd.DataFrame:
     trials within the trimming window of :data:`psysim.stats.WOLFE2010_TRIM`). Made by
     ``analysis/derive_wolfe2010_summary.py`` from the raw file; see ``psysim.data.WOLFE2010``
     for the citation and licence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The cell summary (:func:`psysim.stats.cell_summary`'s columns), ``source`` ``wolfe2010``.
     """
     path = Path(str(resources.files("psysim.data").joinpath("derived", SUMMARY_FILE)))
     df = pd.read_csv(path, dtype={"subject": str})

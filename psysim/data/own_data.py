@@ -44,6 +44,8 @@ class SearchData:
         One row per observer in the files: ``observer`` (the subject id, or ``task/subject``
         where ``[dataset] subject_ids = "per-task"``), ``n_trials, n_excluded,
         excluded_percent, kept``.
+    notes : list
+        Remarks made while loading, for the report (empty unless a loader adds some).
     """
 
     description: Description

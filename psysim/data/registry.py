@@ -17,7 +17,25 @@ from psysim.resources import data_dir
 
 @dataclass(frozen=True)
 class Dataset:
-    """A registered human data set."""
+    """A registered human data set.
+
+    Parameters
+    ----------
+    name : str
+        Registry key (``wolfe2010``).
+    title : str
+        Human-readable title.
+    folder : str
+        Sub-folder of ``PSYSIM_DATA`` that holds the raw files.
+    files : tuple of str
+        The files expected there.
+    citation, licence : str
+        How to cite it and the licence it is shared under.
+    source_url : str
+        Where to download it (``psysim list`` shows it).
+    description : str
+        One paragraph on what it holds.
+    """
 
     name: str
     title: str
@@ -45,11 +63,40 @@ DATASETS: dict[str, Dataset] = {}
 
 
 def register_dataset(ds: Dataset) -> Dataset:
+    """Add a data set to the registry (``psysim list`` and the loaders find it by name).
+
+    Parameters
+    ----------
+    ds : Dataset
+        The data set; a later one of the same name replaces it.
+
+    Returns
+    -------
+    Dataset
+        ``ds``, now in :data:`DATASETS`.
+    """
     DATASETS[ds.name] = ds
     return ds
 
 
 def get_dataset(name: str) -> Dataset:
+    """A registered data set by name.
+
+    Parameters
+    ----------
+    name : str
+        A registered name (``wolfe2010``, ...).
+
+    Returns
+    -------
+    Dataset
+        Its registry entry (title, files, citation, licence, source).
+
+    Raises
+    ------
+    PsysimError
+        For an unknown name, listing the known ones.
+    """
     if name not in DATASETS:
         raise PsysimError(f"unknown data set {name!r}; known data sets: {', '.join(sorted(DATASETS))}")
     return DATASETS[name]

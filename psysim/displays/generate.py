@@ -34,7 +34,17 @@ DISPLAY_COLUMNS = ("display_id", "task", "set_size", "target_present")
 @dataclass(frozen=True)
 class ItemSpec:
     """What an item looks like: ``shape`` (``bar``, ``digit2``, ``digit5``), colour name,
-    orientation in degrees clockwise from vertical."""
+    orientation in degrees clockwise from vertical.
+
+    Parameters
+    ----------
+    shape : str
+        ``bar``, ``digit2`` or ``digit5``.
+    colour : str
+        A colour named in the stimulus set's ``[colours]``.
+    orientation : float
+        Degrees clockwise from vertical (0: a vertical bar, 90: horizontal).
+    """
 
     shape: str
     colour: str
@@ -44,7 +54,19 @@ class ItemSpec:
 @dataclass(frozen=True)
 class TaskSpec:
     """A search task: one target kind and one or more distractor kinds (mixed in equal
-    numbers, as in the conjunction displays of Treisman & Gelade 1980)."""
+    numbers, as in the conjunction displays of Treisman & Gelade 1980).
+
+    Parameters
+    ----------
+    name : str
+        The task's name (``feature``, ``conjunction``, ...).
+    target : ItemSpec
+        What the target looks like.
+    distractors : tuple of ItemSpec
+        The distractor kinds.
+    description : str
+        One line for people.
+    """
 
     name: str
     target: ItemSpec
@@ -54,7 +76,27 @@ class TaskSpec:
 
 @dataclass(frozen=True)
 class Geometry:
-    """Placement and drawing constants of a stimulus set (normalised field units)."""
+    """Placement and drawing constants of a stimulus set (normalised field units).
+
+    Parameters
+    ----------
+    grid : (int, int)
+        Rows and columns of the placement grid (at most ``rows * cols`` items).
+    jitter : float
+        Uniform jitter of each item per axis, as a fraction of a grid cell.
+    min_spacing : float
+        Minimum centre-to-centre distance (field units), guaranteed by grid and jitter.
+    margin : float
+        Empty border around the grid (field units).
+    item_size : float
+        Bar length and glyph height (field units).
+    bar_aspect : float
+        Bar width / bar length.
+    background : str
+        Colour name of the background.
+    colours : dict
+        Colour name -> 8-bit RGB triple.
+    """
 
     grid: tuple[int, int] = (6, 6)
     jitter: float = 0.25
@@ -84,7 +126,15 @@ class Geometry:
 
 @dataclass(frozen=True)
 class StimulusSet:
-    """A stimulus-set definition, as read from ``stimuli/*.toml``."""
+    """A stimulus-set definition, as read from ``stimuli/*.toml``.
+
+    Parameters
+    ----------
+    geometry : Geometry
+        Placement and drawing constants.
+    tasks : dict of str -> TaskSpec
+        The tasks by name.
+    """
 
     geometry: Geometry
     tasks: dict
@@ -104,7 +154,19 @@ def _item_spec(d, where) -> ItemSpec:
 
 
 def load_stimulus_set(path=None) -> StimulusSet:
-    """Read a stimulus-set TOML file (default: psysim's ``stimuli/search.toml``)."""
+    """Read a stimulus-set TOML file (default: psysim's ``stimuli/search.toml``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A stimulus-set TOML file; default the shipped ``search.toml``.
+
+    Returns
+    -------
+    StimulusSet
+        Geometry, colours and tasks, checked (one-line :class:`PsysimError` naming the file and
+        key otherwise).
+    """
     return _load_stimulus_set(str(path) if path is not None else str(stimuli_file("search.toml")))
 
 
@@ -150,6 +212,17 @@ class DisplaySet:
 
     Use :func:`make_displays` to create one; index with ``ds[i]`` for the items of display ``i``
     and draw with :func:`psysim.displays.render`.
+
+    Parameters
+    ----------
+    displays : pandas.DataFrame
+        One row per display: ``display_id, task, set_size, target_present``.
+    items : pandas.DataFrame
+        One row per item: ``display_id, x, y, colour, orientation, shape, is_target``.
+    stimulus_set : StimulusSet
+        The definitions the displays were drawn from.
+    seed : int, optional
+        The seed they were generated with (shown in ``repr``).
     """
 
     def __init__(self, displays: pd.DataFrame, items: pd.DataFrame, stimulus_set: StimulusSet, seed=None):

@@ -103,6 +103,20 @@ def render(displays: DisplaySet, display_id=None, size=256) -> np.ndarray:
 
     Returns ``(H, W, 3)`` uint8 for one ``display_id``, or ``(n, H, W, 3)`` for a sequence of
     ids (all displays when ``display_id`` is None).
+
+    Parameters
+    ----------
+    displays : DisplaySet
+        From :func:`make_displays`.
+    display_id : int or sequence of int, optional
+        Which display(s); default all.
+    size : int
+        Side of the square images in pixels.
+
+    Returns
+    -------
+    numpy.ndarray of uint8
+        ``(size, size, 3)`` or ``(n, size, size, 3)``.
     """
     geo = displays.stimulus_set.geometry
     if display_id is not None and np.ndim(display_id) == 0:
@@ -120,6 +134,18 @@ def target_boxes(displays: DisplaySet, size=256) -> pd.DataFrame:
 
     Returns one row per target-present display: ``display_id, x0, y0, x1, y1`` (pixels,
     exclusive upper edges), for localisation metrics of attention maps.
+
+    Parameters
+    ----------
+    displays : DisplaySet
+        The displays.
+    size : int
+        Side of the rendered images in pixels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``display_id, x0, y0, x1, y1``, integer pixels clipped to the image.
     """
     geo = displays.stimulus_set.geometry
     h, w = (int(size), int(size)) if np.ndim(size) == 0 else (int(size[0]), int(size[1]))

@@ -27,7 +27,21 @@ from psysim.trials import make_trials, validate_trials
 
 @dataclass(frozen=True)
 class Param:
-    """A declared model parameter: default value, closed bounds, unit and meaning."""
+    """A declared model parameter: default value, closed bounds, unit and meaning.
+
+    Parameters
+    ----------
+    name : str
+        The keyword a model takes it by (``get_model("fit", per_item=30)``).
+    default : float
+        Value when none is given; inside the bounds.
+    lower, upper : float
+        Closed bounds (``numpy.inf`` where unbounded); :meth:`check` refuses values outside.
+    unit : str
+        Unit (``"ms"``, ``"ms/item"``, ``"1/s"``, ...); empty for weights, probabilities, ratios.
+    doc : str
+        One-line meaning, shown in the API docs' parameter tables.
+    """
 
     name: str
     default: float
@@ -52,6 +66,43 @@ class Param:
         return v
 
 
+PARAMETER_COLUMNS = ("name", "default", "lower", "upper", "unit", "meaning")
+
+
+def parameter_table(model) -> pd.DataFrame:
+    """The declared parameters of a model as a table (the API docs' parameter tables).
+
+    Parameters
+    ----------
+    model : SearchModel, SearchModel subclass or str
+        A model, its class, or a registered name (``"fit"``, ``"gs6"``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per declared :class:`Param`, in declaration order, with columns ``name``,
+        ``default``, ``lower``, ``upper`` (closed bounds; ``inf`` where unbounded), ``unit``
+        (empty for dimensionless parameters) and ``meaning``.
+
+    Raises
+    ------
+    PsysimError
+        For an unknown model name, or an object that is not a search model.
+    """
+    if isinstance(model, str):
+        key = model.lower().replace("_", "-")
+        if key not in MODELS:
+            from psysim import models  # noqa: F401  (registers every model)
+        if key not in MODELS:
+            raise PsysimError(f"unknown model {model!r}; known models: {', '.join(sorted(MODELS))}")
+        model = MODELS[key]
+    cls = model if isinstance(model, type) else type(model)
+    if not issubclass(cls, SearchModel):
+        raise PsysimError(f"parameter_table: expected a search model or its name, got {cls.__name__}")
+    rows = [(p.name, float(p.default), float(p.lower), float(p.upper), p.unit, p.doc) for p in cls.parameters]
+    return pd.DataFrame(rows, columns=list(PARAMETER_COLUMNS))
+
+
 DESIGN_COLUMNS = ("task", "set_size", "target_present")
 
 
@@ -61,6 +112,21 @@ def make_design(tasks=("feature", "conjunction", "spatial"), set_sizes=(3, 6, 12
     Enough for models that need only the set size and the task (FIT, Competitive Guided
     Search). Models that read items (Guided Search, saliency) need a
     :class:`~psysim.displays.DisplaySet` instead.
+
+    Parameters
+    ----------
+    tasks : str or sequence of str
+        Task names (``feature``, ``conjunction``, ``spatial``, ...).
+    set_sizes : int or sequence of int
+        Numbers of items on a display.
+    n_per_cell : int
+        Trials per task x set size x presence cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``display_id, task, set_size, target_present``, cells in the order given, present
+        before absent.
     """
     if isinstance(tasks, str):
         tasks = (tasks,)
@@ -174,13 +240,43 @@ MODELS: dict[str, type[SearchModel]] = {}
 
 
 def register(cls: type[SearchModel]) -> type[SearchModel]:
-    """Class decorator: add a model to the registry under ``cls.name``."""
+    """Class decorator: add a model to the registry under ``cls.name``.
+
+    Parameters
+    ----------
+    cls : type
+        A :class:`SearchModel` subclass with a unique ``name``.
+
+    Returns
+    -------
+    type
+        ``cls`` itself, now in :data:`MODELS` (and so found by :func:`get_model`).
+    """
     MODELS[cls.name] = cls
     return cls
 
 
 def get_model(name: str, **params) -> SearchModel:
-    """Make a registered model by name, e.g. ``get_model("fit", per_item=30)``."""
+    """Make a registered model by name, e.g. ``get_model("fit", per_item=30)``.
+
+    Parameters
+    ----------
+    name : str
+        A registered name (``psysim list`` shows them; ``_`` and ``-`` are the same, any case).
+    **params : float
+        Values of the model's declared parameters (the others take their defaults; see
+        :func:`parameter_table`).
+
+    Returns
+    -------
+    SearchModel
+        The model, its parameters checked against their bounds.
+
+    Raises
+    ------
+    PsysimError
+        For an unknown name (listing the known ones) or a bad parameter value.
+    """
     from psysim import models  # noqa: F401  (importing the package registers every model)
 
     key = str(name).lower().replace("_", "-")

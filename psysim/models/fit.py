@@ -65,6 +65,13 @@ class FeatureIntegration(SearchModel):
     Parallel pop-out for feature targets; serial self-terminating search in random order for
     conjunction and spatial-configuration targets, exhaustive on target-absent trials.
     See the module docstring for the timing and error assumptions.
+
+    Parameters
+    ----------
+    **params : float
+        Values of the declared parameters (``base``, ``per_item``, ...; names, defaults, bounds
+        and units in the API docs' parameter table or ``parameter_table("fit")``); omitted ones
+        take their defaults.
     """
 
     name = "fit"
