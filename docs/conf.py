@@ -4,10 +4,12 @@ Build (warnings are errors, as in CI)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
-The tutorials in ``tutorials/`` are included as notebooks through MyST-NB. They are not run
-during the build unless ``PSYSIM_DOCS_EXECUTE=1`` (CI runs them separately, with nbclient,
-in ``tests/test_docs.py``); with it, they run at small settings and a failing cell fails the
-build.
+The tutorials in ``tutorials/`` are executed during the build by MyST-NB at their small settings
+(``PSYSIM_TUTORIAL_QUICK=1``), so every tutorial page shows its figures and outputs; a failing
+cell fails the build. Results are cached (jupyter-cache, in ``docs/_build/.jupyter_cache``): a
+notebook runs again only when its code changes. ``PSYSIM_DOCS_EXECUTE=0`` builds without running
+them (pages without outputs, for a quick look at the text). The committed notebooks stay
+without outputs (``tests/test_docs.py``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a checkout builds without installing psysim first
+sys.path.insert(0, str(Path(__file__).resolve().parent / "_ext"))  # psysim_params: the models' parameter tables
 
 import psysim  # noqa: E402
 
@@ -32,6 +35,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "numpydoc",
     "myst_nb",
+    "psysim_params",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
@@ -51,10 +55,12 @@ suppress_warnings = ["myst.header"]
 # MyST and notebooks
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
 myst_heading_anchors = 3
-nb_execution_mode = "force" if os.environ.get("PSYSIM_DOCS_EXECUTE") == "1" else "off"
+nb_execution_mode = "off" if os.environ.get("PSYSIM_DOCS_EXECUTE") == "0" else "cache"
+nb_execution_in_temp = True  # a tutorial that writes files (06: its report) writes them outside docs/
 nb_execution_timeout = 600
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
+nb_output_stderr = "remove"  # third-party warnings (tqdm without ipywidgets) stay off the pages; tests/test_docs.py reads them
 os.environ.setdefault("PSYSIM_TUTORIAL_QUICK", "1")  # small settings when the build runs them
 
 html_theme = "furo"

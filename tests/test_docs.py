@@ -1,5 +1,6 @@
-"""Documentation: every tutorial notebook runs (nbclient, small settings) and the Sphinx build
-has no warnings. Needs the ``docs`` extra (part of ``dev``); skipped without it."""
+"""Documentation: the committed tutorials (listed, an install cell, no outputs), their small
+settings, and the Sphinx build, which runs every notebook and has no warnings. Needs the
+``docs`` extra (part of ``dev``); skipped without it."""
 
 from __future__ import annotations
 
@@ -72,32 +73,76 @@ def test_tutorial_quick_refuses_a_bad_value():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.stem)
-def test_tutorial_runs(nb, tmp_path, monkeypatch):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
-    pytest.importorskip("ipykernel")
-    monkeypatch.setenv("PSYSIM_TUTORIAL_QUICK", "1")  # the kernel inherits the environment
-    monkeypatch.setenv("PYTHONWARNINGS", "default")
-    notebook = nbformat.read(nb, as_version=4)
-    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
-    client.execute()  # raises CellExecutionError, naming the cell, on any error
-    stderr = "".join(o.get("text", "") for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("name") == "stderr")
-    assert "missing from font" not in stderr  # no tofu boxes in figures (Japanese tutorials)
-
-
-@pytest.mark.slow
-def test_docs_build_without_warnings(tmp_path):
+def test_docs_build_runs_every_tutorial_without_warnings(tmp_path):
+    """The site as published: every notebook executed at small settings (a failing cell fails
+    the ``-W`` build), each tutorial page with its figures, no figure with a missing glyph."""
     pytest.importorskip("sphinx")
     pytest.importorskip("myst_nb")
     pytest.importorskip("numpydoc")
     pytest.importorskip("furo")
-    env = {**os.environ, "PSYSIM_DOCS_EXECUTE": "0"}  # the notebooks are run by test_tutorial_runs
-    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")]
-    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=600)
+    pytest.importorskip("jupyter_cache")
+    env = {**os.environ, "PSYSIM_TUTORIAL_QUICK": "1"}
+    env.pop("PSYSIM_DOCS_EXECUTE", None)
+    html = tmp_path / "html"  # the notebook cache goes to tmp_path/.jupyter_cache: a fresh run
+    cmd = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-d", str(tmp_path / "doctrees"), str(DOCS), str(html)]
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=1500)
     assert res.returncode == 0, res.stderr[-4000:]
-    html = tmp_path / "html"
     for nb in NOTEBOOKS:
-        assert (html / "tutorials" / f"{nb.stem}.html").is_file(), nb.name
+        page = html / "tutorials" / f"{nb.stem}.html"
+        text = page.read_text(encoding="utf-8")
+        images = re.findall(r'<img [^>]*src="([^"]+\.(?:png|svg))"', text)
+        assert images, f"{page.name}: no figure rendered"
+        assert all((page.parent / src).is_file() for src in images), page.name
+        assert "Traceback" not in text, page.name
+        executed = json.loads((tmp_path / "jupyter_execute" / "tutorials" / nb.name).read_text(encoding="utf-8"))
+        stderr = "".join(_source({"source": o.get("text", "")}) for c in executed["cells"] for o in c.get("outputs", []) if o.get("name") == "stderr")
+        assert "missing from font" not in stderr, f"{nb.name}: a glyph missing from the figure font"  # no tofu boxes
     api = (html / "api" / "models.html").read_text(encoding="utf-8")
     assert "FeatureIntegration" in api and "Parameters" in api  # built from the numpydoc docstrings
+    from psysim.models import MODELS
+
+    assert api.count('<table class="psysim-parameter-table') == len(MODELS)  # one parameter table per model
+
+
+# -- the models' parameter tables (psysim.models.parameter_table, docs/_ext/psysim_params.py) --
+def test_parameter_table_is_each_models_declared_params():
+    from psysim.models import MODELS, parameter_table
+
+    for name, cls in MODELS.items():
+        table = parameter_table(name)
+        assert list(table["name"]) == [p.name for p in cls.parameters], name
+        for row, p in zip(table.itertuples(index=False), cls.parameters):
+            assert (row.default, row.lower, row.upper, row.unit, row.meaning) == (p.default, p.lower, p.upper, p.unit, p.doc)
+            assert row.lower <= row.default <= row.upper, (name, p.name)
+    fit = parameter_table(MODELS["fit"](per_item=31.0))  # a model instance gives its class's declaration
+    assert fit.set_index("name").loc["per_item", "unit"] == "ms/item"
+
+
+def test_parameter_table_refuses_what_is_not_a_model():
+    from psysim.models import parameter_table
+
+    with pytest.raises(PsysimError, match=r"unknown model 'fitt'; known models: .*fit"):
+        parameter_table("fitt")
+    with pytest.raises(PsysimError, match="expected a search model or its name, got int"):
+        parameter_table(42)
+
+
+def test_parameter_directive_renders_one_row_per_param():
+    pytest.importorskip("sphinx")
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        from docutils import nodes
+        from psysim_params import _number, model_nodes
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+    from psysim.models import MODELS
+
+    out = model_nodes("gs6")
+    table = next(n for n in out if isinstance(n, nodes.table))
+    rows = list(table.findall(nodes.row))
+    assert len(rows) == 1 + len(MODELS["gs6"].parameters)  # header + one per Param
+    cells = {r.children[0].astext(): [e.astext() for e in r.children[1:]] for r in rows[1:]}
+    p = MODELS["gs6"].param("select_ms")
+    assert cells["select_ms"] == [_number(p.default), f"[{_number(p.lower)}, {_number(p.upper)}]", "ms", p.doc]
+    assert out[0].astext().startswith("gs6: psysim.models.gs6.GuidedSearch6")
+    assert (_number(float("inf")), _number(-0.5), _number(1e-4)) == ("∞", "−0.5", "0.0001")
