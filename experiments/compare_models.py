@@ -48,6 +48,7 @@ from psysim.tables import TableSpec
 
 NAME = "compare-models"
 DESCRIPTION = "FIT, Guided Search and Competitive Guided Search fitted to a described search data set (--data FILE.toml)"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 USES_EXECUTOR = True
 MODELS = ("fit", "cgs", "gs")
 AVAILABLE = MODELS + ("gs6",)  # gs6 on request (--set models=fit,cgs,gs,gs6): it is the costliest to fit

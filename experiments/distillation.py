@@ -76,6 +76,7 @@ from psysim.tables import TableSpec
 
 NAME = "distillation"
 DESCRIPTION = "Knowledge distillation (Hinton et al. 2015) of a search CNN at temperatures 1-16: student accuracy and CAM agreement"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 TEMPERATURES = (1.0, 2.0, 4.0, 8.0, 16.0)
 SET_SIZES = (3, 6, 12)

@@ -68,6 +68,7 @@ from psysim.tables import TableSpec
 
 NAME = "picture-naming"
 DESCRIPTION = "CNN picture naming (transfer vs fine-tuning) on held-out views, compared with human naming norms"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 EVAL_STRENGTHS = (0.7, 1.3)  # training strengths are uniform in 0.4-1.2 (other draws, other strengths)
 TRAIN_STRENGTH = (0.4, 1.2)

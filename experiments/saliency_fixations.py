@@ -64,6 +64,7 @@ from psysim.tables import TableSpec
 NAME = "saliency-fixations"
 DESCRIPTION = ("Itti-Koch, fitted centre bias and their fitted mixture on held-out EToCVD images: "
                "log-likelihood (primary) with Holm-corrected Wilcoxon tests, MIT metrics secondary")
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 MODELS = ("itti-koch", "centre-bias", "mixture", "uniform")
 METRICS = ("auc_judd", "auc_borji", "auc_shuffled", "nss", "cc", "kl", "sim", "info_gain")

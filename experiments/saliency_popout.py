@@ -44,6 +44,7 @@ from psysim.tables import TableSpec
 
 NAME = "saliency-popout"
 DESCRIPTION = "Itti-Koch saliency on feature, conjunction and spatial search displays: target rank, first fixations, implied slopes"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 TASKS = ("feature", "orientation", "conjunction", "spatial")
 HUMAN_TASKS = ("feature", "conjunction", "spatial")

@@ -51,6 +51,7 @@ from psysim.tables import TableSpec, check_table
 
 NAME = "self-supervised"
 DESCRIPTION = "SimCLR, BYOL, supervised and random backbones: linear probe, transfer to picture naming, maps against human fixations and search targets"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 BACKBONES = ("simclr", "byol", "supervised", "random")
 CONFIGS = {"gapcnn": {"channels": [16, 32, 64], "pool_after": [0, 1], "n_classes": 2},

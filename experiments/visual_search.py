@@ -46,6 +46,7 @@ from psysim.tables import TableSpec, check_table, read_table
 
 NAME = "visual-search"
 DESCRIPTION = "FIT fitted to and compared with the Wolfe et al. (2010) feature, conjunction and spatial search data"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 
 TASKS = ("feature", "conjunction", "spatial")
 SET_SIZES = (3, 6, 12, 18)

@@ -447,6 +447,19 @@ def check_lang(lang) -> str:
     return lang
 
 
+def check_report_language(experiment, lang: str) -> str:
+    """``lang`` if ``experiment`` (a module with ``NAME``) writes its report in it, else a one-line error.
+
+    An experiment lists its report languages in ``LANGUAGES`` (default ``("en",)``), so that
+    ``--lang ja`` on one whose report is English only is refused instead of writing English.
+    """
+    langs = tuple(getattr(experiment, "LANGUAGES", ("en",)))
+    if check_lang(lang) not in langs:
+        raise PsysimError(f"experiment {experiment.NAME!r} writes its report in {', '.join(langs)} only, not {lang!r}; "
+                          f"run it without --lang {lang}")
+    return lang
+
+
 def t(key: str, lang: str = "en", /, **fields) -> str:
     """The message ``key`` in ``lang``, with ``str.format`` fields filled from ``fields``.
 

@@ -342,9 +342,10 @@ def execute(experiment, out=None, seed: int = 0, quick: bool = False, options=No
         The finished run folder; None for a job-array element (``shard``), which only fills
         the checkpoints.
     """
-    from psysim.i18n import check_lang
+    from psysim.i18n import check_lang, check_report_language
 
     check_lang(lang)
+    check_report_language(experiment, lang)  # an experiment without a Japanese report says so, before any work
     seed = check_seed(seed)  # before any folder is made
     figure_formats, dpi = figure_settings(figure_formats, dpi)
     # unknown / out-of-range keys are refused before any work; the run sees (and metadata.json

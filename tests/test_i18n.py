@@ -249,3 +249,21 @@ def test_every_message_key_the_code_names_is_in_the_catalogue():
     assert len(used) > 100  # the scan finds the reports' keys
     missing = {k: str(p) for k, p in used.items() if k not in i18n.CATALOGUE}
     assert missing == {}
+
+
+@pytest.mark.parametrize("name", ["rt-distributions", "softmax-temperature", "cnn-search"])
+def test_japanese_is_refused_where_an_experiment_has_no_japanese_report(name, tmp_path, capsys):
+    """Not English written under --lang ja: one line, exit 2, nothing on disk."""
+    out = tmp_path / "run"
+    assert main(["run", name, "--quick", "--lang", "ja", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{name!r} writes its report in en only" in err
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_every_experiment_that_declares_japanese_can_re_render():
+    from psysim.runs import list_experiments
+
+    ja = {n: m for n, m in list_experiments().items() if "ja" in getattr(m, "LANGUAGES", ("en",))}
+    assert {"visual-search", "saliency-popout", "saliency-fixations", "distillation", "picture-naming"} <= set(ja)
+    assert all(callable(getattr(m, "report", None)) for m in ja.values())

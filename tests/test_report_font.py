@@ -111,3 +111,15 @@ def test_browser_check_finds_a_glyph_that_falls_back(chromium, tmp_path):
     path.write_text(page, encoding="utf-8")
     res = check_page(path, chromium, workdir=tmp_path)
     assert len(res["fallback"]) == 1 and res["fallback"][0].startswith("鬱")
+
+
+def test_tables_show_booleans_as_words_in_the_report_language():
+    df = pd.DataFrame({"made": [True, False], "n": [3, 4], "mixed": [True, "x"]})
+    r = Report("t")
+    r.table(df)
+    page = r.render()
+    assert page.count("<td>yes</td>") == 1 and page.count("<td>no</td>") == 1
+    assert "<td>True</td>" in page and "<td>x</td>" in page  # a column that is not all booleans keeps its values
+    rj = Report("t", lang="ja")
+    rj.table(df[["made"]])
+    assert "<td>はい</td>" in rj.render() and "<td>いいえ</td>" in rj.render()

@@ -83,6 +83,9 @@ def cmd_report(args) -> int:
     check_output(out, kind="file", owned=psysim_html, has_force=False)  # replaces only a report psysim wrote
     # every declared table, with the checks `psysim run` made before writing it, before anything is drawn
     check_run_tables(args.run_dir, declared_tables(exp), meta.get("tables"))
+    from psysim.i18n import check_report_language
+
+    check_report_language(exp, args.lang)
     if not callable(getattr(exp, "report", None)):
         raise PsysimError(f"experiment {exp.NAME!r} cannot re-render its report (its module defines no report(run_dir, lang))")
     written = exp.report(args.run_dir, lang=args.lang, out=out)

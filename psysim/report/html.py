@@ -15,6 +15,7 @@ import io
 import re
 import time
 
+import numpy as np
 import pandas as pd
 
 from psysim.i18n import check_lang, t
@@ -99,7 +100,13 @@ class Report:
         self.text(text, cls="note")
 
     def table(self, df: pd.DataFrame, caption: str | None = None, digits: int = 2, max_rows: int = 200):
-        shown = df.head(max_rows)
+        """A table (escaped), numbers with ``digits`` decimals and a true minus sign, missing values
+        as "–" and booleans as yes/no in the report's language (one table style for every report)."""
+        shown = df.head(max_rows).copy()
+        for col in shown.columns:
+            values = shown[col]
+            if values.dtype == bool or (values.dtype == object and len(values) and values.map(lambda v: isinstance(v, (bool, np.bool_))).all()):
+                shown[col] = [t("yes" if v else "no", self.lang) for v in values]
         body = shown.to_html(index=False, float_format=lambda x: _num(x, digits), border=0, na_rep="–", escape=True)
         cap = f"<p><em>{html.escape(caption)}</em></p>" if caption else ""
         more = f"<p class='meta'>{html.escape(t('report.more_rows', self.lang, n=len(df) - max_rows))}</p>" if len(df) > max_rows else ""
