@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.options import Option
+from psysim.progress import progress
 from psysim.tables import TableSpec
 
 NAME = "cnn-search"
@@ -113,7 +114,8 @@ def run(ctx):
                 hist_rows.append(res.history.assign(task=task, condition=cond))
         with ctx.timer(f"evaluate {task}"):
             test = make_search_images(task, SET_SIZES, n_test, size, seed=ctx.seed_for("test", task))
-            for cond, model, sd in (("full", nets["full"], 0.0), ("limited", nets["limited"], 0.0), ("noise", nets["full"], noise)):
+            conds = (("full", nets["full"], 0.0), ("limited", nets["limited"], 0.0), ("noise", nets["full"], noise))
+            for cond, model, sd in progress(conds, desc=f"evaluate {task}", unit="network"):  # quiet unless a terminal
                 ev = evaluate(model, test, noise=sd, seed=_seed(ctx, "noise", task))
                 acc_rows.append(ev.assign(network=f"{arch}-{cond}"))
             present = test.subset(test.table["target_present"].to_numpy())

@@ -522,14 +522,18 @@ def translate_table(df, lang: str = "en", columns: bool = True, values: Iterable
     -------
     pandas.DataFrame
         For display only: translated tables are never written to CSV, so the run folder's
-        data files keep one (English) vocabulary.
+        data files keep one (English) vocabulary. English data sources get their display names
+        (:data:`DISPLAY_EN`: "Observers (Wolfe et al., 2010)", "FIT"), as in the figures.
     """
     check_lang(lang)
     out = df.copy()
     for col in values:
         if col in out.columns:
             kind = VALUE_COLUMNS.get(col, col)
-            out[col] = [label(kind, v, lang) for v in out[col]]
+            if kind == "source" and lang == "en":  # display names, not codes: "Observers (Wolfe et al., 2010)", "FIT"
+                out[col] = [DISPLAY_EN.get(v, label(kind, v, lang)) if isinstance(v, str) else v for v in out[col]]
+            else:
+                out[col] = [label(kind, v, lang) for v in out[col]]
     if columns:
         out.columns = [t(f"col.{c}", lang) if f"col.{c}" in CATALOGUE else c for c in out.columns]
     return out

@@ -52,6 +52,8 @@ def test_translate_table_headers_and_values_but_not_unknown_columns():
     assert list(ja.columns) == ["データ", "課題", "標的", "傾き（ms/項目）", "extra"]
     assert list(ja["課題"]) == ["特徴探索", "空間配置探索"] and list(ja["標的"]) == ["標的あり", "標的なし"]
     assert list(ja["extra"]) == ["a", "b"] and list(df.columns)[0] == "source"  # the input is not changed
+    en = i18n.translate_table(df, "en")  # English tables show display names, as the figures do
+    assert list(en["source"]) == ["Observers (Wolfe et al., 2010)", "FIT"] and list(en["target"]) == ["present", "absent"]
 
 
 def test_trim_text_in_both_languages():
