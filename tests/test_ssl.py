@@ -152,6 +152,32 @@ def test_ledger_refuses_overlap():
         compare_backbones(nets, held_out, held_out.subset([1]), ledger)
 
 
+def test_ledger_records_picture_views_and_refuses_them_as_evaluation_views():
+    objs = object_images(3, 1, 24, seed=0, stream=0)
+    pics = object_images(2, 2, 24, seed=5, stream=0)  # stand-ins for naming pictures
+    pics.kind = np.full(len(pics), "picture")
+    images = ImageSet.concat(objs, pics)
+    images.labels = np.full(len(images), -1, np.int64)
+    ledger = ViewIdLedger(record_kinds=("picture",))
+    pretrain_ssl(seeded_network("gapcnn", seed=0, **TINY), images, steps=3, batch_size=len(images), seed=0, ledger=ledger, progress=False)
+    # every step draws all 7 images, 2 views each; only the 4 pictures' views are recorded
+    assert ledger.n_views == 3 * 2 * len(pics) and len(ledger.view_prints) == ledger.n_views
+    # the untransformed pictures are refused as evaluation views (one line)
+    with pytest.raises(PsysimError, match=r"naming evaluation views: 4 of 4 equal a pretraining image or view") as e:
+        ledger.check_views(pics.tensor(), "naming evaluation views")
+    assert "\n" not in str(e.value)
+    # a recorded view is refused, fresh views of other pictures pass
+    g = torch.Generator().manual_seed(9)
+    v = ssl_augment(pics.tensor(), g, False)
+    ledger.add_views(v[:1])
+    with pytest.raises(PsysimError, match="1 of 3 equal"):
+        ledger.check_views(torch.cat([v[:1], ssl_augment(object_images(2, 1, 24, seed=6).tensor(), g, False)]))
+    ledger.check_views(ssl_augment(object_images(2, 1, 24, seed=6).tensor(), g, False))
+    # a view equal after 8-bit quantisation counts as equal
+    with pytest.raises(PsysimError, match="1 of 1"):
+        ledger.check_views((v[:1] * 255).round() / 255 + 0.4 / 255)
+
+
 def test_pretraining_same_seed_same_bytes():
     imgs = object_images(4, 2, 24, seed=0)
 

@@ -115,23 +115,44 @@ def test_quick_run_writes_tables_and_reports(tmp_path, data_dir):
     from psysim.runs import execute, get_experiment
 
     opts = {"steps": "3", "objects": "4", "instances": "1", "displays": "1", "probe_instances": "1", "naming_epochs": "1",
-            "finetune_epochs": "1", "n_images": "3", "fixation_side": "32", "pointing_displays": "1", "n_boot": "20", "size": "32"}
+            "finetune_epochs": "1", "n_images": "4", "fixation_side": "32", "pointing_displays": "1", "n_boot": "20", "size": "32"}
+    opts["seeds"] = "2"
     out = execute(get_experiment("self-supervised"), out=tmp_path / "run", seed=2, quick=True, options=opts)
-    for name in ("pretraining.csv", "probe.csv", "naming.csv", "naming_items.csv", "fixation_metrics.csv", "fixation_per_image.csv",
-                 "pointing.csv", "comparisons.csv", "report.html", "maps.png", "fixation_metrics.png", "pretraining_loss.png"):
+    for name in ("pretraining.csv", "probe.csv", "pictures.csv", "naming.csv", "naming_items.csv", "fixation_split.csv", "fixation_fit.csv",
+                 "fixation_metrics.csv", "fixation_per_image.csv", "fixation_tests.csv", "pointing.csv", "comparisons.csv", "report.html",
+                 "maps.png", "fixation_metrics.png", "pretraining_loss.png"):
         assert (out / name).is_file(), name
     probe = pd.read_csv(out / "probe.csv")
     assert set(probe["backbone"]) == {"simclr", "byol", "supervised", "random"} and probe["accuracy"].between(0, 1).all()
+    assert (probe["n_seeds"] == 2).all() and (probe["ci_low"] <= probe["accuracy"]).all() and (probe["accuracy"] <= probe["ci_high"]).all()
+    assert set(pd.read_csv(out / "pretraining.csv")["seed"]) == {0, 1}
     naming = pd.read_csv(out / "naming.csv")
     assert set(naming["regime"]) == {"transfer", "finetune"} and np.allclose(naming["chance"], 1 / 260)
+    # half of the items (both versions of an item together) were unlabelled pretraining pictures
+    pics = pd.read_csv(out / "pictures.csv")
+    assert pics.groupby("item")["pretraining"].nunique().max() == 1 and pics.drop_duplicates("item")["pretraining"].sum() == 130
+    items = pd.read_csv(out / "naming_items.csv")
+    assert set(items["seed"]) == {0, 1} and items["pretraining"].any() and not items["pretraining"].all()
+    # fixations: the protocol's split, one fit per map and seed, scores on test images only
+    split = pd.read_csv(out / "fixation_split.csv")
+    assert sorted(split["split"].value_counts().tolist()) == [2, 2]
+    per = pd.read_csv(out / "fixation_per_image.csv")
+    assert set(per["image"]) == set(split.loc[split["split"] == "test", "image"])
     fix = pd.read_csv(out / "fixation_metrics.csv")
-    assert {"itti-koch", "centre-bias", "supervised grad-cam", "simclr feature-norm"} <= set(fix["map"]) and (fix["n_images"] == 3).all()
+    assert {"itti-koch", "centre-bias", "supervised grad-cam", "simclr feature-norm", "byol similarity"} <= set(fix["map"])
+    assert (fix["n_images"] == 2).all() and {"ll_bits", "ll_bits_mixture", "nss"} <= set(fix["metric"])
+    fits = pd.read_csv(out / "fixation_fit.csv")
+    assert set(fits.loc[fits["map"] == "simclr similarity", "seed"]) == {0, 1}
+    tests = pd.read_csv(out / "fixation_tests.csv")
+    assert (tests["p_holm"].dropna() >= tests["p"].dropna() - 1e-12).all()
     comps = pd.read_csv(out / "comparisons.csv")
     assert set(comps["question"]) == {"fixations", "pointing", "naming transfer", "naming finetune"}
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Which backbone predicts best" in html and "What this cannot show" in html
+    assert "Pretraining views of naming pictures" in html and "Holm-corrected" in html
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["settings"]["n_names"] == 260 and meta["options"]["steps"] == 3
+    assert meta["pretraining_images"]["ledger_picture_views"] > 0
     # the Japanese report from the tables alone
     assert main(["report", str(out), "--lang", "ja"]) == 0
     ja = (out / "report.ja.html").read_text(encoding="utf-8")

@@ -287,7 +287,7 @@ class ImageSet:
     labels : numpy.ndarray
         ``(N,)`` int64 class (-1: none).
     kind : numpy.ndarray
-        ``(N,)`` str: ``search`` or ``object``.
+        ``(N,)`` str: ``search``, ``object`` or ``picture`` (a naming picture, unlabelled).
     """
 
     images: torch.Tensor
@@ -370,21 +370,41 @@ def _fingerprints(images: torch.Tensor) -> list[bytes]:
     return [hashlib.blake2b(row.tobytes(), digest_size=16).digest() for row in a]
 
 
+def view_fingerprints(views: torch.Tensor) -> list[bytes]:
+    """One 16-byte BLAKE2b digest per float view in [0, 1], quantised to uint8 first (the
+    quantisation of :func:`psysim.naming.train.fingerprints`, so that a view made here and one
+    made by the naming code compare equal exactly when their 8-bit pixels do)."""
+    return _fingerprints((views.detach().clamp(0, 1) * 255).round_().to(torch.uint8))
+
+
 @dataclass
 class ViewIdLedger:
-    """Ids and content fingerprints (BLAKE2b of the uint8 pixels) of every training image.
+    """Ids and content fingerprints (BLAKE2b of the uint8 pixels) of every training image and,
+    for the image kinds named in ``record_kinds``, of every augmented view made of them.
 
     A view is a random transformation of an image, so no evaluation view may come from a
     training image: :meth:`check_disjoint` refuses an evaluation image whose id *or* pixels
-    equal those of a training image.
+    equal those of a training image, and :meth:`check_views` refuses an evaluation *view* that
+    equals a training image or a recorded training view (after 8-bit quantisation). Views are
+    recorded only for the kinds asked for (``pretrain_ssl`` makes ``2 x batch`` views a step),
+    i.e. for images whose views are later evaluated: the naming pictures.
     """
 
     ids: set = field(default_factory=set)
     prints: set = field(default_factory=set)
+    record_kinds: tuple = ()
+    view_prints: set = field(default_factory=set)
+    n_views: int = 0
 
     def add(self, images: ImageSet) -> ViewIdLedger:
         self.ids.update(map(str, images.ids))
         self.prints.update(_fingerprints(images.images))
+        return self
+
+    def add_views(self, views: torch.Tensor) -> ViewIdLedger:
+        """Record float training views ``(N, 3, H, W)`` in [0, 1]."""
+        self.view_prints.update(view_fingerprints(views))
+        self.n_views += len(views)
         return self
 
     def __len__(self) -> int:
@@ -394,12 +414,23 @@ class ViewIdLedger:
         fp = _fingerprints(images.images)
         return np.array([str(i) in self.ids or f in self.prints for i, f in zip(images.ids, fp)], dtype=bool)
 
+    def view_overlap(self, views: torch.Tensor) -> np.ndarray:
+        """Boolean mask of the float views that equal a training image or a recorded view."""
+        return np.array([f in self.view_prints or f in self.prints for f in view_fingerprints(views)], dtype=bool)
+
     def check_disjoint(self, images: ImageSet, where: str = "evaluation images") -> None:
         """Raise :class:`PsysimError` (one line) when any image is a training image."""
         bad = self.overlap(images)
         if bad.any():
             first = images.ids[np.flatnonzero(bad)[0]]
             raise PsysimError(f"{where}: {int(bad.sum())} of {len(images)} are training images (first: {first}); draw them from another seed or stream")
+
+    def check_views(self, views: torch.Tensor, where: str = "evaluation views") -> None:
+        """Raise :class:`PsysimError` (one line) when any float view is a pretraining image or view."""
+        bad = self.view_overlap(views)
+        if bad.any():
+            raise PsysimError(f"{where}: {int(bad.sum())} of {len(views)} equal a pretraining image or view (first: view "
+                              f"{int(np.flatnonzero(bad)[0])}); draw them from another seed")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,7 +486,8 @@ def pretrain_ssl(
     Each step draws ``batch_size`` images, makes two views of each (:func:`ssl_augment`) and
     minimises :func:`nt_xent` (SimCLR) or the symmetrised :func:`byol_loss` with an EMA target
     (BYOL, decay :func:`byol_tau`). AdamW with a cosine schedule. Batches, views and initial
-    head weights come from ``seed`` only. The images are recorded in ``ledger``.
+    head weights come from ``seed`` only. The images are recorded in ``ledger``, and so is
+    every view of an image whose kind is in ``ledger.record_kinds``.
 
     Returns
     -------
@@ -488,6 +520,10 @@ def pretrain_ssl(
             x = images.tensor(idx)
             ok = images.mirror_ok[idx.numpy()]
             v1, v2 = ssl_augment(x, g, ok, aug), ssl_augment(x, g, ok, aug)
+            if ledger is not None and ledger.record_kinds:
+                keep = torch.from_numpy(np.isin(images.kind[idx.numpy()], ledger.record_kinds))
+                if bool(keep.any()):
+                    ledger.add_views(v1[keep]).add_views(v2[keep])
             if method == "simclr":
                 loss = nt_xent(net(v1), net(v2), temperature)
             else:

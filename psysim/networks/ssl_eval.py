@@ -55,7 +55,7 @@ def linear_probe(f_train, y_train, f_test, y_test, weight_decay: float = 1e-3, m
     Returns
     -------
     dict
-        ``accuracy``, ``n_test``, ``train_accuracy``.
+        ``accuracy``, ``n_test``, ``train_accuracy``, ``correct`` (bool per test vector).
     """
     f_train, f_test = torch.as_tensor(f_train, dtype=torch.float64), torch.as_tensor(f_test, dtype=torch.float64)
     y_train, y_test = torch.tensor(np.asarray(y_train), dtype=torch.int64), torch.tensor(np.asarray(y_test), dtype=torch.int64)
@@ -76,14 +76,15 @@ def linear_probe(f_train, y_train, f_test, y_test, weight_decay: float = 1e-3, m
 
     opt.step(closure)
     with torch.no_grad():
-        acc = ((b @ w + c).argmax(1) == y_test).double().mean().item()
+        correct = ((b @ w + c).argmax(1) == y_test).numpy()
         tr = ((a @ w + c).argmax(1) == y_train).double().mean().item()
-    return {"accuracy": acc, "n_test": len(y_test), "train_accuracy": tr}
+    return {"accuracy": float(correct.mean()), "n_test": len(y_test), "train_accuracy": tr, "correct": correct}
 
 
-def knn_accuracy(f_train, y_train, f_test, y_test, k: int = 10, temperature: float = 0.1) -> float:
+def knn_accuracy(f_train, y_train, f_test, y_test, k: int = 10, temperature: float = 0.1, per_item: bool = False):
     """Weighted k-NN accuracy (Wu et al. 2018): each test vector's ``k`` most cosine-similar
-    training vectors vote for their labels with weight ``exp(sim / temperature)``."""
+    training vectors vote for their labels with weight ``exp(sim / temperature)``; with
+    ``per_item`` the bool array of correct test vectors instead of the mean."""
     a = F.normalize(torch.as_tensor(f_train, dtype=torch.float64), dim=1)
     b = F.normalize(torch.as_tensor(f_test, dtype=torch.float64), dim=1)
     y_train = torch.tensor(np.asarray(y_train), dtype=torch.int64)
@@ -92,7 +93,8 @@ def knn_accuracy(f_train, y_train, f_test, y_test, k: int = 10, temperature: flo
     sim, idx = (b @ a.T).topk(k, dim=1)
     n_classes = int(max(y_train.max(), y_test.max())) + 1
     votes = torch.zeros(len(b), n_classes, dtype=torch.float64).scatter_add_(1, y_train[idx], torch.exp(sim / temperature))
-    return (votes.argmax(1) == y_test).double().mean().item()
+    correct = (votes.argmax(1) == y_test).numpy()
+    return correct if per_item else float(correct.mean())
 
 
 def wilson_ci(p: float, n: int, level: float = 0.95) -> tuple[float, float]:
@@ -141,7 +143,7 @@ def train_supervised(backbone: torch.nn.Module, images: ImageSet, steps: int = 2
 
 
 def compare_backbones(backbones: dict, train: ImageSet, test: ImageSet, ledger: ViewIdLedger | None = None, task: str = "",
-                      k: int = 10) -> pd.DataFrame:
+                      k: int = 10, per_item: bool = False):
     """Linear-probe and k-NN accuracy of each frozen backbone on held-out labelled images.
 
     ``test`` must share no image with ``ledger`` (the pretraining images and the supervised
@@ -151,19 +153,97 @@ def compare_backbones(backbones: dict, train: ImageSet, test: ImageSet, ledger: 
     Returns
     -------
     pandas.DataFrame
-        ``task, backbone, evaluation, accuracy, ci_low, ci_high, chance, n_test``.
+        ``task, backbone, evaluation, accuracy, ci_low, ci_high, chance, n_test``; with
+        ``per_item`` also a second table ``task, backbone, evaluation, item, value`` (1 when
+        test image ``item`` was classified correctly).
     """
     if ledger is not None:
         ledger.check_disjoint(test, "probe test images")
     ViewIdLedger().add(train).check_disjoint(test, "probe test images (against the probe's training images)")
     chance = 1.0 / len(np.unique(np.concatenate([train.labels, test.labels])))
-    rows = []
+    rows, items = [], []
     for name, net in backbones.items():
         a, b = embed(net, train.tensor()), embed(net, test.tensor())
-        res = {"linear probe": linear_probe(a, train.labels, b, test.labels)["accuracy"],
-               "k-NN": knn_accuracy(a, train.labels, b, test.labels, k=k)}
-        for ev, acc in res.items():
+        res = {"linear probe": linear_probe(a, train.labels, b, test.labels)["correct"],
+               "k-NN": knn_accuracy(a, train.labels, b, test.labels, k=k, per_item=True)}
+        for ev, correct in res.items():
+            acc = float(correct.mean())
             lo, hi = wilson_ci(acc, len(test))
             rows.append({"task": task, "backbone": name, "evaluation": ev, "accuracy": acc, "ci_low": lo, "ci_high": hi,
                          "chance": chance, "n_test": len(test)})
-    return pd.DataFrame(rows)
+            items.append(pd.DataFrame({"task": task, "backbone": name, "evaluation": ev, "item": np.arange(len(test)),
+                                       "value": correct.astype(float)}))
+    return (pd.DataFrame(rows), pd.concat(items, ignore_index=True)) if per_item else pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# CIs over training seeds and items
+
+
+def seed_unit_bootstrap(x, rng, n_boot: int, seed_draw=None) -> np.ndarray:
+    """Bootstrap means of ``x`` (``(n_seeds, n_units, n_columns)``: one value per training seed,
+    unit (image, picture, display) and column (map x measure)) with seeds *and* units resampled
+    independently, the pigeonhole bootstrap for two crossed random factors (Owen 2007, Ann. Appl.
+    Stat. 1(2), 386-411): ``(n_boot, n_columns)``. Every column gets the same resamples, so a
+    difference of two columns' replicates is a paired bootstrap of the difference. With one seed
+    this is the ordinary bootstrap over units. ``seed_draw`` (``(n_boot, n_seeds)`` indices)
+    reuses one draw of seeds for several calls (e.g. two groups of units compared)."""
+    x = np.asarray(x, dtype=np.float64)
+    n_s, n_u, _ = x.shape
+    iu = rng.integers(0, n_u, size=(n_boot, n_u))
+    if seed_draw is not None:
+        i_s = np.asarray(seed_draw)
+    else:
+        i_s = rng.integers(0, n_s, size=(n_boot, n_s)) if n_s > 1 else np.zeros((n_boot, 1), int)
+    per_seed = np.stack([x[k][iu].mean(1) for k in range(n_s)])  # (n_s, n_boot, C): units resampled
+    return per_seed[i_s.T, np.arange(n_boot)[None, :]].mean(0)
+
+
+def seed_unit_summary(per_unit: pd.DataFrame, unit: str, rng, n_boot: int):
+    """Mean over training seeds and units, with 95 % percentile CIs of
+    :func:`seed_unit_bootstrap`, and the SD across seeds of the per-seed means.
+
+    ``per_unit`` is long: ``seed, <unit>, map, metric, value``; rows with ``seed`` -1 belong
+    to maps that no training seed changes (Itti-Koch, the centre bias) and count for every seed.
+    Units missing a value in any column are left out. Returns ``(summary, replicates)``:
+    summary columns ``map, metric, mean, ci_low, ci_high, seed_sd, n_units, n_seeds``
+    (``seed_sd`` NaN with one seed); replicates a DataFrame with one column per ``(map, metric)``.
+    """
+    seeds = sorted(int(k) for k in per_unit["seed"].unique() if k >= 0) or [-1]
+    fixed = per_unit[per_unit["seed"] < 0]
+    parts = [per_unit[per_unit["seed"] >= 0]] + [fixed.assign(seed=k) for k in seeds if k >= 0]
+    d = pd.concat(parts, ignore_index=True) if seeds != [-1] else per_unit
+    wide = d.pivot_table(index=["seed", unit], columns=["map", "metric"], values="value", aggfunc="first")
+    wide = wide.unstack("seed").dropna().stack("seed", future_stack=True) if len(seeds) > 1 else wide.dropna()
+    wide = wide.sort_index(level=["seed", unit])
+    n_u = len(wide) // len(seeds)
+    x = wide.to_numpy(dtype=float).reshape(len(seeds), n_u, -1)
+    boots = seed_unit_bootstrap(x, rng, n_boot)
+    lo, hi = np.percentile(boots, [2.5, 97.5], axis=0)
+    sd = x.mean(1).std(0, ddof=1) if len(seeds) > 1 else np.full(x.shape[2], np.nan)
+    summary = pd.DataFrame({"map": wide.columns.get_level_values(0), "metric": wide.columns.get_level_values(1), "mean": x.mean((0, 1)),
+                            "ci_low": lo, "ci_high": hi, "seed_sd": sd, "n_units": n_u, "n_seeds": len(seeds)})
+    return summary, pd.DataFrame(boots, columns=wide.columns)
+
+
+def best_vs_runner_up(summary: pd.DataFrame, boots: pd.DataFrame, measure: str, candidates, chance: float, vs: str | None,
+                      higher: bool = True) -> dict:
+    """The best candidate on ``measure``, its paired bootstrap difference to the runner-up and
+    to ``vs``, and whether it (or every candidate) is at chance (its CI reaches ``chance``)."""
+    g = summary[(summary["metric"] == measure) & summary["map"].isin(candidates)].set_index("map")
+    order = g["mean"].sort_values(ascending=not higher, kind="stable").index.tolist()
+    best, second = order[0], order[1]
+
+    def at(r):
+        return r["ci_low"] <= chance if higher else r["ci_high"] >= chance
+
+    d = boots[(best, measure)] - boots[(second, measure)]
+    row = {"measure": measure, "best": best, "runner_up": second, "best_value": g.loc[best, "mean"],
+           "difference": g.loc[best, "mean"] - g.loc[second, "mean"], "ci_low": d.quantile(0.025), "ci_high": d.quantile(0.975),
+           "best_at_chance": bool(at(g.loc[best])), "all_at_chance": bool(all(at(g.loc[c]) for c in order)),
+           "vs": vs or "", "vs_difference": np.nan, "vs_ci_low": np.nan, "vs_ci_high": np.nan}
+    if vs is not None and (vs, measure) in boots.columns:
+        dv = boots[(best, measure)] - boots[(vs, measure)]
+        full = summary[(summary["metric"] == measure)].set_index("map")["mean"]
+        row.update(vs_difference=full[best] - full[vs], vs_ci_low=dv.quantile(0.025), vs_ci_high=dv.quantile(0.975))
+    return row

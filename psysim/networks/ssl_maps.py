@@ -12,7 +12,11 @@ beside it.
 :func:`similarity_maps` is a second label-free map, psysim's own choice rather than a
 published one: the cosine similarity of each location's feature vector to the image's
 global-average-pooled vector, i.e. where the features carry what the image's representation
-(the vector a linear probe reads) holds.
+(the vector a linear probe reads) holds. Feature-norm says where the features are *strong*,
+similarity where they are *typical of the whole image*; the two can disagree (a single bright
+blob has a high norm but is unlike the image's average). :func:`label_free_maps` gives both from
+one forward pass; the ``self-supervised`` experiment scores both against fixations and search
+targets.
 """
 
 from __future__ import annotations
@@ -78,3 +82,34 @@ def similarity_maps(backbone: torch.nn.Module, x: torch.Tensor, size=None, batch
     m = F.cosine_similarity(a, g.expand_as(a), dim=1, eps=1e-8)[:, None]
     m = F.interpolate(m, size=tuple(size or x.shape[-2:]), mode="bilinear", align_corners=False)[:, 0]
     return _unit(m)
+
+
+LABEL_FREE = ("feature-norm", "similarity")
+"""The label-free maps of :func:`label_free_maps`, in order."""
+
+
+def label_free_maps(backbone: torch.nn.Module, x: torch.Tensor, size=None, batch_size: int = 64) -> dict:
+    """``{"feature-norm": maps, "similarity": maps}`` from one pass of the backbone: the maps of
+    :func:`feature_norm_maps` (p = 2) and :func:`similarity_maps`, each ``(N, height, width)``
+    in [0, 1]."""
+    a = _features(backbone, x, batch_size)
+    out = tuple(size or x.shape[-2:])
+    norm = a.pow(2).sum(1, keepdim=True)
+    sim = F.cosine_similarity(a, a.mean((2, 3), keepdim=True).expand_as(a), dim=1, eps=1e-8)[:, None]
+    return {k: _unit(F.interpolate(m, size=out, mode="bilinear", align_corners=False)[:, 0]) for k, m in zip(LABEL_FREE, (norm, sim))}
+
+
+def backbone_maps(nets: dict, x: torch.Tensor, size=None, target=None, supervised: str | None = "supervised") -> dict:
+    """``{(name, method): (N, H, W) numpy maps}``: the two label-free maps of every backbone in
+    ``nets`` (:func:`label_free_maps`) and, for the backbone named ``supervised`` (if present),
+    Grad-CAM (:func:`psysim.networks.class_activation_maps`) of ``target`` (class per image;
+    None = the predicted class)."""
+    from psysim.networks import class_activation_maps
+
+    out = {}
+    for name, bb in nets.items():
+        out.update({(name, k): m.numpy() for k, m in label_free_maps(bb, x, size=size).items()})
+    if supervised in nets:
+        out[(supervised, "grad-cam")] = class_activation_maps(nets[supervised], x, target=target, method="gradcam",
+                                                              size=tuple(size or x.shape[-2:])).maps.numpy()
+    return out

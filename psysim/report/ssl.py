@@ -1,7 +1,7 @@
 """The report of ``psysim run self-supervised``, drawn from the tables of its run folder.
 
-:func:`render` reads ``pretraining.csv``, ``probe.csv``, ``naming.csv``,
-``fixation_metrics.csv``, ``pointing.csv`` and ``comparisons.csv`` (each checked against the
+:func:`render` reads ``pretraining.csv``, ``probe.csv``, ``pictures.csv``, ``naming.csv``,
+``fixation_metrics.csv``, ``fixation_tests.csv``, ``pointing.csv`` and ``comparisons.csv`` (each checked against the
 experiment's :data:`TABLES` as the run checked it) and writes one self-contained HTML file in
 English or Japanese (:mod:`psysim.i18n`). Verdicts come from ``comparisons.csv``: a backbone is
 called best only when its paired bootstrap difference to the runner-up excludes 0, and a
@@ -45,7 +45,14 @@ def verdict_lines(comparisons: pd.DataFrame, _) -> list[str]:
             continue
         kw = {"q": qt, "best": c["best"], "value": value, "runner": c["runner_up"], "diff": _f(c["difference"]),
               "lo": _f(c["ci_low"]), "hi": _f(c["ci_high"])}
+        p = c.get("p_holm", np.nan)
+        tested = isinstance(p, float) and np.isfinite(p)
+        if c["ci_low"] > 0 and tested and p >= 0.05:
+            lines.append(_("ssl.v_tie_p", p=_f(p), **kw))
+            continue
         text = _("ssl.v_best", **kw) if c["ci_low"] > 0 else _("ssl.v_tie", **kw)
+        if tested:
+            text = text[:-1] + _("ssl.v_p", p=_f(p)) + text[-1] if text.endswith((".", "。")) else text + _("ssl.v_p", p=_f(p))
         if isinstance(c["vs"], str) and c["vs"] and np.isfinite(c["vs_difference"]):
             key = "ssl.v_vs_win" if c["vs_ci_low"] > 0 else "ssl.v_vs_lose" if c["vs_ci_high"] < 0 else "ssl.v_vs_tie"
             text += " " + _(key, vs=c["vs"], diff=_f(c["vs_difference"]), lo=_f(c["vs_ci_low"]), hi=_f(c["vs_ci_high"]))
@@ -57,8 +64,9 @@ def _loss_figure(history):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 3.2))
-    for b, g in history.groupby("backbone", sort=False):
-        ax.plot(g["step"], g["loss"].rolling(5, min_periods=1).mean(), label=b)
+    for k, (b, g) in enumerate(history.groupby("backbone", sort=False)):
+        for j, (_seed, h) in enumerate(g.groupby("seed", sort=True)):
+            ax.plot(h["step"], h["loss"].rolling(5, min_periods=1).mean(), color=f"C{k}", alpha=0.8, lw=1, label=b if j == 0 else None)
     ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.legend()
@@ -76,6 +84,7 @@ def _fixation_figure(fix):
         g = fix[fix["metric"] == m].set_index("map").reindex(maps)
         y = np.arange(len(maps))
         ax.barh(y, g["mean"], color=["tab:gray" if k in ("itti-koch", "centre-bias") else "tab:blue" for k in maps])
+        ax.axvline(g.loc["centre-bias", "mean"] if "centre-bias" in g.index else 0, ls=":", color="tab:gray", lw=0.8)
         ax.errorbar(g["mean"], y, xerr=[g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]], fmt="none", color="k")
         ax.axvline(g["chance"].iloc[0], ls="--", color="k", lw=0.8)
         ax.set_yticks(y, maps if ax is axes[0][0] else [""] * len(maps), fontsize=8)
@@ -126,8 +135,9 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
         ``(name, image, fixations, {map: array})`` per image, for the figure of example maps.
     """
     run_dir = Path(run_dir)
-    hist, probe, naming, fix, point, comps = (read_table(run_dir, specs[k]) for k in
-                                              ("pretraining", "probe", "naming", "fixations", "pointing", "comparisons"))
+    hist, probe, naming, fix, point, comps, tests, pics = (read_table(run_dir, specs[k]) for k in
+                                                           ("pretraining", "probe", "naming", "fixations", "pointing", "comparisons",
+                                                            "fixation_tests", "pictures"))
     s = info.get("settings") or {}
     pre = info.get("pretraining_images") or {}
     _ = translator(lang)
@@ -142,8 +152,10 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
             save_figure(fig, name)
 
     r = Report(_("ssl.title"), lang=lang)
+    n_seeds = int(hist["seed"].nunique())
     r.text(_("ssl.intro", arch=s.get("arch", "?"), steps=s.get("steps", "?"), batch=s.get("batch", "?"), size=s.get("size", "?"),
-             n_objects=pre.get("objects", "?"), n_search=pre.get("search_displays", "?"), seed=info.get("seed")))
+             n_objects=pre.get("objects", "?"), n_search=pre.get("search_displays", "?"), n_pictures=pre.get("pictures", "?"),
+             n_seeds=n_seeds, seed=info.get("seed")))
     if info.get("quick"):
         r.note(_("ssl.quick"))
 
@@ -152,7 +164,8 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
 
     r.heading(_("ssl.h_pretraining"))
     for b, g in hist.groupby("backbone", sort=False):
-        r.text(_("ssl.loss_line", backbone=b, first=_f(g["loss"].head(10).mean()), last=_f(g["loss"].tail(10).mean())))
+        steps = g.groupby("seed")["step"].transform("max")
+        r.text(_("ssl.loss_line", backbone=b, first=_f(g.loc[g["step"] < 10, "loss"].mean()), last=_f(g.loc[g["step"] > steps - 10, "loss"].mean())))
     r.figure(figs["pretraining_loss.png"], _("ssl.fig_loss"))
 
     r.heading(_("ssl.h_probe"))
@@ -176,6 +189,16 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
     flat = naming[naming["ci_low"] <= naming["chance"]]
     if len(flat):
         r.note(_("ssl.at_chance", which=", ".join(f"{a.backbone} {a.regime}" for a in flat.itertuples())))
+    pre_pics = pics[pics["pretraining"]]
+    if len(pre_pics):
+        names = ", ".join(dict.fromkeys(pre_pics["name"].astype(str)))
+        r.text(_("ssl.pictures_text", n_pre=len(pre_pics), n_all=len(pics), n_items=pre_pics["item"].nunique(),
+                 n_views=pre.get("ledger_picture_views", "?"), names=names))
+        r.text(_("ssl.split_text"))
+        r.bullets([_("ssl.split_line", regime=a.regime, backbone=a.backbone, pre=_f(a.acc_pretraining), other=_f(a.acc_other),
+                     diff=_f(a.split_diff), lo=_f(a.split_ci_low), hi=_f(a.split_ci_high)) for a in naming.itertuples()])
+    else:
+        r.text(_("ssl.pictures_none"))
     for regime, g in naming.groupby("regime", sort=False):
         def items(rows):
             return "; ".join(_("ssl.latency_item", backbone=a.backbone, beta=_f(a.beta_entropy), lo=_f(a.beta_ci_low), hi=_f(a.beta_ci_high),
@@ -190,12 +213,19 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
             r.text(_("ssl.latency_none", regime=regime))
 
     r.heading(_("ssl.h_fixations"))
-    r.text(_("ssl.fix_text", n_images=info.get("fixation_images", "?"), sigma=0.25, side=s.get("fixation_side", "?"), n_boot=s.get("n_boot", "?")))
+    fi = info.get("fixation_images") or {}
+    fi = fi if isinstance(fi, dict) else {}
+    r.text(_("ssl.fix_text", n_fit=fi.get("fit", "?"), n_test=fi.get("test", "?"), side=s.get("fixation_side", "?"), n_boot=s.get("n_boot", "?")))
     wide = fix.pivot_table(index="map", columns="metric", values=["mean", "ci_low", "ci_high"], sort=False)
     tab = pd.DataFrame({m: [f"{wide.loc[k, ('mean', m)]:.3f} [{wide.loc[k, ('ci_low', m)]:.3f}, {wide.loc[k, ('ci_high', m)]:.3f}]"
                             for k in wide.index] for m in dict.fromkeys(fix["metric"])}, index=wide.index).reset_index()
     r.table(tab, caption=_("ssl.table_fix"))
     r.figure(figs["fixation_metrics.png"], _("ssl.fig_fix"))
+    net = tests[~tests["a"].isin(("itti-koch", "centre-bias")) & (tests["b"] == "centre-bias")]
+    won = net[(net["p_holm"] < 0.05) & (net["mean_diff"] > 0)]
+    r.text(_("ssl.tests_text", n_test=fi.get("test", "?"), n_tests=len(tests), n_maps=int((net["metric"] == "ll_bits").sum()),
+             n_beat=int((won["metric"] == "ll_bits").sum()), n_add=int((won["metric"] == "ll_bits_mixture").sum())))
+    r.table(tests.drop(columns=["a", "b"]), caption=_("ssl.table_tests"), digits=3)
     if "maps.png" in figs:
         r.figure(figs["maps.png"], _("ssl.fig_maps"))
 
@@ -204,7 +234,7 @@ def render(run_dir, lang: str, info: dict, out, specs: dict, save_figure=None, e
     r.table(point, caption=_("ssl.table_pointing"), digits=3)
 
     r.heading(_("ssl.h_limits"))
-    r.text(_("ssl.limits", arch=s.get("arch", "?"), size=s.get("size", "?")))
+    r.text(_("ssl.limits", arch=s.get("arch", "?"), size=s.get("size", "?"), n_seeds=n_seeds, share=s.get("picture_share", "?")))
     for c in info.get("citations") or []:
         r.cite(*c) if isinstance(c, (list, tuple)) else r.cite(c)
     for c in info.get("references") or []:
