@@ -45,8 +45,9 @@ def main(argv=None) -> dict:
     ap.add_argument("--out", default=None)
     a = ap.parse_args(argv)
 
-    from psysim.data import load_wolfe2010
     from psysim.experiments import rt_distributions as rt
+
+    from psysim.data import load_wolfe2010
     from psysim.fitting import fit_many
     from psysim.fitting import recovery as rec
     from psysim.models import get_model

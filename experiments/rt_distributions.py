@@ -40,7 +40,14 @@ are byte-identical on any executor. Finished tasks are checkpointed in ``.OUT.pa
 beside ``--out``; after an interruption the same command resumes.
 
 Cost: the full run fits 4 models x (28 observers + 28 leave-one-out groups) and, for model
-recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults: 4 x 4 x 3 x 1). Measured once for FIT, GS and CGS (2026-11-27, 2 processes,
+recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults: 4 x 4 x 3 x 1).
+The recovery fits cost what observer fits cost: measured by ``benchmarks/bench_recovery.py``
+(2026-12-03, code of 449e726, serial, one thread, load 15-20 on 2 cores; CPU time of the one
+process, one data set per task from CGS at its defaults with observer 1's cell counts) as
+6.5 (CGS), 5.5 (GS), 19.0 (GS6) and 2.1 (FIT) CPU-s per fit, mean over the 3 tasks: about 400
+CPU-s for the default study (48 fits), i.e. at best about 3.5 min with 2 workers on an idle
+2-core machine, and proportionally more per extra ``recovery_sets``. Before the recovery study
+existed: measured once for FIT, GS and CGS (2026-11-27, 2 processes,
 machine shared with other work, load 5-8 on 2 cores, before the fits were split into tasks per
 start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
 about 10-12 min on an idle 2-core machine with 2 workers. GS6 adds about 28 + 28 simulated fits:

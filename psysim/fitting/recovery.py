@@ -57,8 +57,9 @@ def pick_generators(fits: pd.DataFrame, model: str, task: str, n_sets: int, para
     """The observers whose fitted parameters generate the recovery data sets of one model and task.
 
     Observers are ranked by their distance from the median observer: each parameter in
-    ``params`` (default: all the model's parameter columns; a fixed one adds nothing) is turned into ranks over observers scaled to [0, 1] (so that no parameter's
-    unit dominates), and the distance is the sum of absolute differences from the median rank.
+    ``params`` (default: all the model's parameter columns; a fixed one adds nothing) is turned
+    into ranks over observers scaled to [0, 1] (so that no parameter's unit dominates), and the
+    distance is the sum of absolute differences from the median rank.
     The first ``n_sets`` observers are taken; past the number of observers the ranking starts
     again (the same parameters, a new simulated data set).
 
@@ -352,6 +353,8 @@ def recovery_study(fits: pd.DataFrame, trials: pd.DataFrame, observer_bic: pd.Da
                 i, s = gen["set"], gen["subject"]
                 true = get_model(g, **gen["params"])
                 obs = trials[(trials["task"] == t) & (trials["subject"] == s)]
+                if obs.empty:
+                    raise PsysimError(f"recovery: observer {s!r} of the {g} fits to {t} has no trials in the data")
                 sim = simulate_like(true, t, cell_counts(obs), seed_for("recovery-data", g, t, i))
                 truths[(g, t, i)] = true.params
                 for m in models:

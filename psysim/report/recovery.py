@@ -94,7 +94,7 @@ def recovery_section(r, *, model_recovery: pd.DataFrame, confusion: pd.DataFrame
            f"{n_dec} of the {len(n_data)} winners led the runner-up by more than twice the Monte Carlo standard error "
            "of the BIC difference (exact likelihoods have none; a simulated one whose error is unknown never counts)"
            + ("; the others are wins within the likelihoods' noise. " if n_dec < len(n_data) else ". ")
-           + 
+           +
            f"With {n_sets} data set(s) per generator and task these are counts, not rates: 3 of 3 is consistent with "
            "a true recovery rate as low as 0.29 (exact 95 % interval).")
     r.heading("What the recovery says about the observers' verdicts", level=3)
