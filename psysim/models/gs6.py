@@ -1,27 +1,42 @@
 """Guided Search 6.0 (Wolfe 2021): a priority map, an asynchronous diffuser, a quitting signal.
 
 Wolfe, J. M. (2021). Guided Search 6.0: An updated model of visual search. *Psychonomic
-Bulletin & Review, 28*, 1060-1092. Section names below are the paper's. The model reads the
+Bulletin & Review, 28*(4), 1060-1092 (doi:10.3758/s13423-020-01859-9). The model reads the
 item tables of a :class:`~psysim.displays.DisplaySet`, so it searches the very displays the
 other models search.
 
-**Priority map** (section "Guidance": the five sources of guidance; Fig. 2). Priority of item
+**What of these citations was checked, and what was not** (checked on 3 December 2026 with the
+project's search tool, which reaches the paper's publisher and index pages but only the start
+of each page): the title, journal, volume, issue, pages and DOI; and the abstract's account of
+the model: guidance from five sources of preattentive information (top-down and bottom-up
+feature guidance, prior history such as priming, reward, scene syntax and semantics) combined
+into a spatial priority map, attention guided to its most active location about 20 times per
+second, and three functional visual fields (which psysim does not model: its items are all
+equally resolvable). The section names quoted below ("Guidance", "The guiding template",
+"History", "Selection", "The asynchronous diffuser", "Memory in search", "Quitting") and the
+figure numbers (Fig. 2, Fig. 7, the car-wash analogy) are those this module was written from;
+the search tool could not reach the paper's body to confirm them, so each is marked
+*(unverified)*: read them as pointers to look up, not as checked references.
+
+**Priority map** (the five sources of guidance: abstract; section "Guidance" and Fig. 2 *(unverified)*). Priority of item
 ``i`` = ``w_bu * BU_i + w_td * TD_i + w_prime * prime * TD_i + N(0, noise_sd)``:
 
 - bottom-up salience ``BU``: local feature contrast in categorical colour and orientation
   channels, distance-weighted (:func:`psysim.models.guided_search.activation_maps`, the
   Guided Search 2.0 map that GS6 keeps);
 - top-down guidance ``TD``: the match of each item to the *guiding template*, which GS6 says
-  is coarse and categorical ("steep", "red"; section "The guiding template"): one per
+  is coarse and categorical ("steep", "red"; section "The guiding template" *(unverified)*): one per
   matching channel;
-- selection history (section "History"): priming by the previous trial's target. Within one
+- selection history ("prior history (e.g., priming)": abstract; section "History" *(unverified)*):
+  priming by the previous trial's target. Within one
   task the target's features never change, so the term is the template match boosted by
   ``w_prime`` when the previous trial of the observer had a target (``prime`` = 1). Off by
   default (``w_prime = 0``). Reward and scene guidance have no counterpart in psysim's
   displays and are left out.
 
 **Selection into the asynchronous diffuser** (sections "Selection", "The asynchronous
-diffuser"; the car-wash analogy, Fig. 7): every ``select_ms`` (GS6: about 50 ms, ~20 Hz) the
+diffuser"; the car-wash analogy, Fig. 7 *(unverified)*): every ``select_ms`` (GS6's abstract:
+about 20 selections per second, i.e. about 50 ms) the
 available item of highest priority enters a diffuser that holds at most ``capacity`` items;
 when it is full, the next selection waits for an item to leave. Each item's identity
 accumulates as a diffusion toward a target bound or a distractor bound (drift ``drift`` toward
@@ -29,12 +44,12 @@ the correct bound, bounds at ``+-bound``, unit noise; :mod:`psysim.models.gs6_di
 exact exit-time distribution, and the simulation draws from 65,536 equally likely quantiles of
 it). An item reaching the target bound ends the search with "present" (a
 distractor doing so is a false alarm); an item reaching the distractor bound is released.
-Memory for rejected items is imperfect (section "Memory in search"): a released item is
+Memory for rejected items is imperfect (section "Memory in search" *(unverified)*): a released item is
 forgotten with probability ``recheck`` and may then be selected again, with a fresh draw of
 its priority noise; otherwise it is never selected again on that trial. An item is never
 reselected while in the diffuser.
 
-**The quitting signal** (section "Quitting"): an accumulator that starts with the search; when
+**The quitting signal** (section "Quitting" *(unverified)*): an accumulator that starts with the search; when
 it reaches the quitting threshold the trial ends with "absent". The threshold grows with the
 number of items that guidance leaves as candidates, ``theta = (quit_base + quit_item * N_c) *
 exp(c)`` with ``N_c`` the items whose noisy priority exceeds ``act_thr``, and ``c`` adapts from trial

@@ -1,7 +1,7 @@
 """The asynchronous diffuser of Guided Search 6.0 (Wolfe 2021), stepped for many trials at once.
 
 Wolfe (2021), sections "Selection" and "The asynchronous diffuser" (the car-wash analogy,
-Fig. 7): about every 50 ms the item of highest priority enters a stage that holds a few items
+Fig. 7; section and figure names unverified, see :mod:`psysim.models.gs6`): about every 50 ms the item of highest priority enters a stage that holds a few items
 at once; each item's identity diffuses to a target or a distractor bound; a rejected item that
 is forgotten may be selected again. :class:`psysim.models.gs6.GuidedSearch6` describes the
 mechanism and the choices the paper leaves open; this module only steps it.

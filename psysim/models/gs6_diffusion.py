@@ -2,7 +2,7 @@
 
 In GS6 an item selected into the asynchronous diffuser accumulates evidence about its identity
 as a diffusion toward a target bound or a distractor bound (Wolfe 2021, section "The
-asynchronous diffuser"; Fig. 7). psysim's version: a Wiener process with drift ``v`` toward the
+asynchronous diffuser"; Fig. 7; names unverified, see :mod:`psysim.models.gs6`). psysim's version: a Wiener process with drift ``v`` toward the
 correct bound (``+v`` for the target, ``-v`` for a distractor), unit noise (per second), start
 at 0 and bounds at ``+a`` (target) and ``-a`` (distractor). Because the start is midway, the
 exit time has the same distribution whichever bound is reached (the ratio of the two exit-time
@@ -10,7 +10,8 @@ densities is the constant ``exp(2 v a)``), so an item's outcome is two independe
 
 - correct identification with probability ``P = 1 / (1 + exp(-2 v a))``;
 - exit time ``T`` with survival function (large-time series of the first-passage density,
-  Feller 1968; Navarro & Fuss 2009, eq. 1, with width ``w = 2a`` and start ``w / 2``)
+  Feller 1968; Navarro & Fuss 2009, J. Math. Psychol. 53, 222-230, eq. 1 (the equation number
+  could not be checked with the search tool), with width ``w = 2a`` and start ``w / 2``)
 
   ``S(t) = (2 pi / w^2) cosh(v a) sum_{k odd} k (-1)^((k-1)/2) exp(-lambda_k t) / lambda_k``,
   ``lambda_k = v^2 / 2 + k^2 pi^2 / (2 w^2)``.
@@ -38,7 +39,8 @@ def exit_time_table(drift: float, bound: float, n_grid: int = 4096):
 
     The density is ``f(t) = 2 cosh(v a) exp(-v^2 t / 2) f0(t)`` with ``f0`` the zero-drift
     density of reaching one bound, evaluated by its small-time series (Navarro & Fuss 2009,
-    eq. 6), which has no cancellation for strong drifts; the CDF is its cumulative trapezoid
+    who give a small-time and a large-time series; "eq. 6" unverified), which has no
+    cancellation for strong drifts; the CDF is its cumulative trapezoid
     integral, renormalised to 1 at the end of the grid.
 
     Parameters

@@ -2,7 +2,7 @@
 
 For teaching and inspection (``docs/tutorials/07_guided_search_6.ipynb``): it runs the
 mechanism of :class:`psysim.models.gs6.GuidedSearch6` (Wolfe 2021, sections "Selection", "The
-asynchronous diffuser", "Quitting") on one display, event by event, and keeps what the fast
+asynchronous diffuser", "Quitting"; names unverified, see :mod:`psysim.models.gs6`) on one display, event by event, and keeps what the fast
 simulation throws away: every item's identity diffusion as a path, when it entered and left
 the diffuser, and the quitting signal rising toward its threshold. The paths are random walks
 in ``dt_ms`` steps (Euler), with the bounds moved in by ``0.5826 sqrt(dt)`` so that a walk
