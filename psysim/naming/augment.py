@@ -151,6 +151,24 @@ def make_views(x: torch.Tensor, n_views: int, strength, seed, colour=None) -> tu
 
     Returns the views ``(N * n_views, 3, H, W)`` (picture-major: the views of picture 0 first)
     and the picture index of each view.
+
+    Parameters
+    ----------
+    x : torch.Tensor
+        ``(N, 3, H, W)`` float pictures in [0, 1] (ink on white).
+    n_views : int
+        Views per picture.
+    strength : float or torch.Tensor
+        Scale of every augmentation range (0: unchanged); a tensor gives one per view.
+    seed : int
+        Seed of the generator.
+    colour : torch.Tensor, optional
+        ``(N,)`` bool: which pictures get colour jitter (default: none).
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        The views and the ``(N * n_views,)`` picture index.
     """
     g = torch.Generator().manual_seed(check_seed(seed))
     idx = torch.arange(x.shape[0]).repeat_interleave(int(n_views))

@@ -35,11 +35,28 @@ def _z(x: pd.Series) -> pd.Series:
 def standardized_ols(df: pd.DataFrame, outcome: str, predictors, model: str = "") -> pd.DataFrame:
     """OLS of z-scored ``outcome`` on z-scored ``predictors`` (rows with a missing value dropped).
 
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per item.
+    outcome : str
+        The outcome column.
+    predictors : sequence of str
+        Predictor columns.
+    model : str
+        Label of the model in the table (default ``outcome ~ predictors``).
+
     Returns
     -------
     pandas.DataFrame
         One row per predictor: ``model, outcome, predictor, coefficient`` (standardised beta),
         ``ci_low, ci_high`` (95 %, t distribution), ``se, p, r2, adj_r2, n``.
+
+    Raises
+    ------
+    DataError
+        A missing column, fewer than ``len(predictors) + 3`` complete rows, or a column that
+        does not vary.
     """
     predictors = list(predictors)
     missing = [c for c in [outcome, *predictors] if c not in df.columns]
@@ -68,6 +85,24 @@ def latency_regressions(items: pd.DataFrame, predictor: str = "entropy", rt: str
     Returns the stacked coefficient table of three models (model alone, covariates only,
     covariates + model) and the R² change of adding the model measure with its F test
     (nested models on the same items).
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        One row per picture: the model measures and the human norms (``psysim.naming.item_scores``
+        joined with the norms).
+    predictor : str
+        The model measure's column.
+    rt : str
+        The naming-latency column (ms).
+    covariates : sequence of str
+        Covariate columns; those absent or empty are left out (then only the first model is fitted).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, dict)
+        The coefficients (:func:`standardized_ols`'s columns) and the change: ``delta_r2, F, p,
+        df_num, df_den, n`` (NaN without covariates).
     """
     covariates = [c for c in covariates if c in items.columns and items[c].notna().any()]
     d = items[[rt, predictor, *covariates]].apply(pd.to_numeric, errors="coerce").dropna()
@@ -87,7 +122,23 @@ def latency_regressions(items: pd.DataFrame, predictor: str = "entropy", rt: str
 
 def agreement_relations(items: pd.DataFrame, predictor: str = "entropy", measures=("human_h", "human_pct_modal")) -> pd.DataFrame:
     """Name agreement against the model measure: a standardised one-predictor regression per
-    measure (its coefficient is Pearson's r, with the regression CI), plus Spearman's rho."""
+    measure (its coefficient is Pearson's r, with the regression CI), plus Spearman's rho.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        One row per picture: the model measures and the human norms (``psysim.naming.item_scores``
+        joined with the norms).
+    predictor : str
+        The model measure's column.
+    measures : sequence of str
+        Human name-agreement columns; those absent or with fewer than 5 values are skipped.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`standardized_ols`'s columns plus ``spearman_rho, spearman_p``, one row per measure.
+    """
     out = []
     for m in measures:
         if m not in items.columns or items[m].notna().sum() < 5:
@@ -176,6 +227,20 @@ def colour_test(items: pd.DataFrame, measures=("entropy", "p_correct", "accuracy
     (colour - line), its 95 % CI, paired t, its p, Cohen's d_z and the Wilcoxon signed-rank p;
     plus ``r_gain_human``: Pearson r over items between the model's and the people's colour
     differences (for the model measures), with its p.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        One row per picture and version.
+    measures : sequence of str
+        Model measure columns.
+    human : str
+        The human measure's column (its colour difference is tested too, when present).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure with at least 3 complete pairs.
     """
     wide = items[items["version"].isin(["line", "colour"])].pivot_table(index="item", columns="version", values=[*measures, human] if human in items.columns else list(measures), aggfunc="mean")
     rows = []
@@ -210,7 +275,22 @@ def colour_test(items: pd.DataFrame, measures=("entropy", "p_correct", "accuracy
 
 def relation_text(row, what: str, expected: int = 0) -> str:
     """One sentence for a standardised coefficient, saying plainly when the CI includes 0,
-    and when a reliable relation runs against the ``expected`` sign (+1 or -1; 0: none)."""
+    and when a reliable relation runs against the ``expected`` sign (+1 or -1; 0: none).
+
+    Parameters
+    ----------
+    row : mapping
+        A row of :func:`standardized_ols` (``coefficient, ci_low, ci_high, p, n``).
+    what : str
+        What is related to what, starting the sentence.
+    expected : int
+        The expected sign (+1 or -1), or 0 for none.
+
+    Returns
+    -------
+    str
+        The sentence.
+    """
     b, lo, hi, p = row["coefficient"], row["ci_low"], row["ci_high"], row["p"]
     est = f"β = {b:.2f}, 95% CI [{lo:.2f}, {hi:.2f}], {fmt_p(p)}, n = {int(row['n'])}"
     if lo <= 0 <= hi:

@@ -37,7 +37,13 @@ _IMAGENET_MEAN, _IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
 
 def glyph_checkpoint() -> Path:
-    """Path of the shipped offline backbone (made by ``python -m psysim.naming.pretrain``)."""
+    """Path of the shipped offline backbone (made by ``python -m psysim.naming.pretrain``).
+
+    Returns
+    -------
+    pathlib.Path
+        ``glyphs_gapcnn.pt`` in ``psysim/naming/checkpoints/`` of the installed package.
+    """
     from importlib import resources
 
     path = Path(str(resources.files("psysim.naming").joinpath("checkpoints", "glyphs_gapcnn.pt")))
@@ -63,6 +69,8 @@ class NamingNetwork(nn.Module):
         Name of the backbone's last feature map, inside ``backbone``.
     mean, std : 3-tuples
         Input normalisation the backbone was trained with.
+    backbone_name : str
+        Name of the backbone, recorded for reports.
     """
 
     def __init__(self, backbone: nn.Module, n_features: int, names, cam_layer: str, mean=(0.0, 0.0, 0.0), std=(1.0, 1.0, 1.0), backbone_name: str = ""):
@@ -147,6 +155,27 @@ def build_naming_network(backbone: str, names, regime: str = "transfer", seed=0)
     """A naming network for ``names`` on a named backbone, set up for a training regime.
 
     The new head's initial weights depend only on ``seed``.
+
+    Parameters
+    ----------
+    backbone : str
+        One of :data:`NAMING_BACKBONES` (``psysim-glyphs`` needs no download).
+    names : sequence of str
+        The names, in label order (one output each).
+    regime : {"transfer", "finetune"}
+        Frozen backbone (only the head learns) or every layer learning.
+    seed : int
+        Seed of the head's initial weights.
+
+    Returns
+    -------
+    NamingNetwork
+        Backbone + a linear head with one output per name.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown backbone or regime.
     """
     if regime not in REGIMES:
         raise ParameterError(f"regime {regime!r} is unknown; use one of {', '.join(REGIMES)}")
@@ -192,6 +221,24 @@ def naming_network_from_module(net: nn.Module, names, regime: str = "transfer", 
     ``net`` is deep-copied (the caller's network is not changed); its ``classifier`` is replaced
     by the new head, which depends only on ``seed``. Inputs are not normalised (psysim
     backbones see images in [0, 1]).
+
+    Parameters
+    ----------
+    net : torch.nn.Module
+        The backbone network.
+    names : sequence of str
+        The names, in label order (one output each).
+    regime : {"transfer", "finetune"}
+        Frozen backbone or every layer learning.
+    seed : int
+        Seed of the head's initial weights.
+    backbone_name : str
+        Name recorded for the backbone (reports).
+
+    Returns
+    -------
+    NamingNetwork
+        The copy with its new head.
     """
     import copy
 

@@ -72,6 +72,9 @@ class PictureSet:
         jitter).
     source : str
         Where the set came from (manifest path or ``builtin``).
+
+    meta : dict
+        How the set was prepared (``crop``, ``crop_pad``).
     """
 
     table: pd.DataFrame
@@ -107,7 +110,18 @@ def _err(where: str, msg: str):
 
 def read_manifest(path) -> pd.DataFrame:
     """Read and check a manifest CSV (no images opened). Returns the table with an extra
-    ``_line`` column (line number in the file)."""
+    ``_line`` column (line number in the file).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The manifest CSV (UTF-8).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`check_manifest`.
+    """
     path = Path(path)
     return check_manifest(read_manifest_csv(path), where=str(path))
 
@@ -132,7 +146,20 @@ def read_manifest_csv(path) -> pd.DataFrame:
 
 def check_manifest(df: pd.DataFrame, where: str = "manifest") -> pd.DataFrame:
     """Check a manifest table; returns a cleaned copy (names NFC-normalised, norm columns
-    numeric, ``version`` filled, ``_line`` = line number in the file)."""
+    numeric, ``version`` filled, ``_line`` = line number in the file).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The manifest as read.
+    where : str
+        Name used in error messages (the file).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The cleaned copy.
+    """
     df = df.copy()
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
@@ -339,7 +366,29 @@ def load_picture_set(manifest, pictures=None, size: int = 64, crop: bool | None 
 def builtin_picture_set(size: int = 64, versions=("line", "colour"), root=None, crop: bool = True) -> PictureSet:
     """The 260 Snodgrass & Vanderwart (1980) line drawings and the 42 coloured Rossion &
     Pourtois (2004) pictures, with the R&P norms of each version (read from ``PSYSIM_DATA``);
-    ``crop``: white margins cut to the ink (:func:`picture_set_from_table`)."""
+    ``crop``: white margins cut to the ink (:func:`picture_set_from_table`).
+
+    Parameters
+    ----------
+    size : int
+        Side of the square pictures in pixels.
+    versions : sequence of str
+        ``line`` and/or ``colour``.
+    root : str or os.PathLike, optional
+        The data folder (default ``PSYSIM_DATA``).
+    crop : bool
+        Cut white margins to the ink before padding.
+
+    Returns
+    -------
+    PictureSet
+        The pictures with their norms.
+
+    Raises
+    ------
+    PsysimError
+        When the files are missing, naming the file and where to download it.
+    """
     from psysim.data.naming import snodgrass_rossion_manifest
 
     table, base = snodgrass_rossion_manifest(root, versions)

@@ -23,19 +23,60 @@ def _check_t(T):
 
 
 def log_probs(logits, T: float = 1.0) -> np.ndarray:
-    """``log softmax(logits / T)`` along the last axis (natural log)."""
+    """``log softmax(logits / T)`` along the last axis (natural log).
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+        One row of class logits per view.
+    T : float
+        Softmax temperature ``> 0`` (1: the network's own outputs).
+
+    Returns
+    -------
+    numpy.ndarray
+        Log-probabilities, the shape of ``logits``.
+    """
     _check_t(T)
     return log_softmax(np.asarray(logits, dtype=float) / T, axis=-1)
 
 
 def entropy_bits(logits, T: float = 1.0) -> np.ndarray:
-    """Entropy of ``softmax(logits / T)`` in bits, per row."""
+    """Entropy of ``softmax(logits / T)`` in bits, per row.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+        One row of class logits per view.
+    T : float
+        Softmax temperature ``> 0`` (1: the network's own outputs).
+
+    Returns
+    -------
+    numpy.ndarray, shape (N,)
+        Entropy in bits, from 0 (certain) to ``log2 K`` (uniform).
+    """
     lp = log_probs(logits, T)
     return -(np.exp(lp) * lp).sum(-1) / np.log(2)
 
 
 def nll(logits, labels, T: float = 1.0) -> float:
-    """Mean negative log-likelihood (nats) of ``labels`` under ``softmax(logits / T)``."""
+    """Mean negative log-likelihood (nats) of ``labels`` under ``softmax(logits / T)``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+        One row of class logits per view.
+    labels : array_like of int, shape (N,)
+        The correct class of each row.
+    T : float
+        Softmax temperature ``> 0`` (1: the network's own outputs).
+
+    Returns
+    -------
+    float
+        The mean of ``-log p(label)`` in nats.
+    """
     lp = log_probs(logits, T)
     return float(-lp[np.arange(len(lp)), np.asarray(labels)].mean())
 
@@ -43,7 +84,27 @@ def nll(logits, labels, T: float = 1.0) -> float:
 def fit_temperature(logits, labels, bounds=T_BOUNDS) -> float:
     """Maximum-likelihood temperature of a classifier on labelled logits (temperature
     scaling, Guo et al. 2017, Sec. 4.2): ``argmin_T NLL(labels | softmax(logits / T))``,
-    searched on ``log T`` within ``bounds`` (bounded Brent)."""
+    searched on ``log T`` within ``bounds`` (bounded Brent).
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+        One row of class logits per view.
+    labels : array_like of int, shape (N,)
+        The correct class of each row.
+    bounds : (float, float)
+        Range of ``T`` searched.
+
+    Returns
+    -------
+    float
+        The temperature that minimises the NLL (at a bound when the optimum lies outside).
+
+    Raises
+    ------
+    ParameterError
+        When the shapes of ``logits`` and ``labels`` do not match.
+    """
     logits = np.asarray(logits, dtype=float)
     labels = np.asarray(labels)
     if logits.ndim != 2 or len(labels) != len(logits):
@@ -64,6 +125,8 @@ def item_scores(logits, views: pd.DataFrame, T: float = 1.0, key: str = "picture
         ``version``, ``name`` are carried along when present).
     T : float
         Softmax temperature.
+    key : str
+        The column of ``views`` that names the picture each view shows.
 
     Returns
     -------
@@ -98,7 +161,22 @@ def item_scores(logits, views: pd.DataFrame, T: float = 1.0, key: str = "picture
 
 def entropy_by_picture(logits, picture_index, temperatures) -> np.ndarray:
     """Mean entropy (bits) over each picture's views, at each temperature:
-    array ``(len(temperatures), n_pictures)``."""
+    array ``(len(temperatures), n_pictures)``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+        One row of class logits per view.
+    picture_index : array_like, shape (N,)
+        The picture each row is a view of (any sortable ids).
+    temperatures : sequence of float
+        The temperatures to evaluate.
+
+    Returns
+    -------
+    numpy.ndarray, shape (len(temperatures), n_pictures)
+        Pictures in sorted id order.
+    """
     pic = np.asarray(picture_index)
     uniq, inv = np.unique(pic, return_inverse=True)
     counts = np.bincount(inv)

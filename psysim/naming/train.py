@@ -42,7 +42,15 @@ def fingerprints(views: torch.Tensor) -> list[bytes]:
 
 @dataclass
 class ViewLedger:
-    """Fingerprints of every image a network was trained on."""
+    """Fingerprints of every image a network was trained on.
+
+    Attributes
+    ----------
+    seen : set of bytes
+        Fingerprints (hash of the 8-bit quantised pixels) of the training views.
+    n_views : int
+        How many views were added (repeats included).
+    """
 
     seen: set = field(default_factory=set)
     n_views: int = 0
@@ -57,7 +65,26 @@ class ViewLedger:
 
 
 def training_views(pictures: PictureSet, views_per_picture: int, strength, seed, epoch: int):
-    """The augmented training views of one epoch: ``(views, labels, picture index)``."""
+    """The augmented training views of one epoch: ``(views, labels, picture index)``.
+
+    Parameters
+    ----------
+    pictures : PictureSet
+        The pictures.
+    views_per_picture : int
+        Views of each picture in the epoch.
+    strength : float or (float, float)
+        One augmentation strength, or a range drawn from uniformly per view.
+    seed : int
+        Seed of the training stream.
+    epoch : int
+        The epoch (each has its own views).
+
+    Returns
+    -------
+    tuple of torch.Tensor
+        Views ``(N * views_per_picture, 3, H, W)``, their labels and picture indices.
+    """
     g = torch.Generator().manual_seed(stream_seed(seed, "train", epoch))
     idx = torch.arange(len(pictures)).repeat(int(views_per_picture))
     s = torch.as_tensor(strength, dtype=torch.float32)
@@ -99,6 +126,37 @@ def train_naming(
     -------
     pandas.DataFrame
         ``epoch, train_loss, train_acc``.
+
+    Parameters
+    ----------
+    model : NamingNetwork
+        From :func:`build_naming_network`; trained in place.
+    pictures : PictureSet
+        The training pictures.
+    regime : {"transfer", "finetune"}
+        Frozen backbone or every layer learning.
+    epochs : int
+        Passes over the pictures.
+    views_per_picture : int
+        Fresh views of each picture per epoch.
+    strength : (float, float)
+        Range of the augmentation strength.
+    lr : float
+        Learning rate of the head.
+    backbone_lr_factor : float
+        The backbone's learning rate relative to ``lr`` (``finetune`` only).
+    batch_size : int
+        Views per step.
+    weight_decay : float
+        AdamW weight decay.
+    seed : int
+        Seed of the views and batch order.
+    ledger : ViewLedger, optional
+        Collects the fingerprints of every training view (for :func:`evaluation_views`).
+    distinct_epochs : int, optional
+        See above.
+    progress : bool, optional
+        Progress bar: None (the default) shows it only on a terminal.
     """
     if regime == "transfer" and not model.frozen:
         raise ParameterError("regime 'transfer' needs a network built with regime='transfer' (frozen backbone)")
@@ -149,7 +207,22 @@ def train_naming(
 
 
 def logits_of(model: NamingNetwork, x: torch.Tensor, batch_size: int = 256) -> torch.Tensor:
-    """Logits in eval mode, without gradients (train/eval flags restored)."""
+    """Logits in eval mode, without gradients (train/eval flags restored).
+
+    Parameters
+    ----------
+    model : NamingNetwork
+        The network.
+    x : torch.Tensor
+        ``(N, 3, H, W)`` float images in [0, 1].
+    batch_size : int
+        Images per forward pass.
+
+    Returns
+    -------
+    torch.Tensor
+        ``(N, n_names)`` logits.
+    """
     was = model.training
     model.eval()
     try:
@@ -161,7 +234,17 @@ def logits_of(model: NamingNetwork, x: torch.Tensor, batch_size: int = 256) -> t
 
 @dataclass
 class EvalViews:
-    """Held-out evaluation views and their description."""
+    """Held-out evaluation views and their description.
+
+    Attributes
+    ----------
+    views : torch.Tensor
+        ``(V, 3, H, W)`` float views in [0, 1].
+    table : pandas.DataFrame
+        One row per view: ``picture, strength, view, item, version, name, label``.
+    n_dropped : int
+        Views removed because they equalled a training image (``on_overlap="drop"``).
+    """
 
     views: torch.Tensor
     table: pd.DataFrame  # picture, item, version, name, label, strength, view
@@ -176,6 +259,26 @@ def evaluation_views(pictures: PictureSet, n_views: int = 4, strengths=(0.7, 1.3
     :class:`PsysimError`; ``"drop"`` removes those views (their number is in
     ``EvalViews.n_dropped``). Separate seeds make this rare, but it can happen, e.g. when
     strong augmentation turns two views of a faint drawing into the same blank image.
+
+    Parameters
+    ----------
+    pictures : PictureSet
+        The pictures.
+    n_views : int
+        Views per picture and strength.
+    strengths : sequence of float
+        Augmentation strengths (0: the picture unchanged).
+    seed : int
+        Seed of the evaluation streams.
+    ledger : ViewLedger, optional
+        The training views to keep apart from.
+    on_overlap : {"raise", "drop"}
+        What to do with a view equal to a training image.
+
+    Returns
+    -------
+    EvalViews
+        The views and their table.
     """
     if on_overlap not in ("raise", "drop"):
         raise ParameterError(f"on_overlap={on_overlap!r}: use 'raise' or 'drop'")
