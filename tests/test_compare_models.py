@@ -118,6 +118,9 @@ def test_compare_models_on_a_foreign_file_end_to_end(tmp_path, wolfe_trials, cap
         assert f"<h2>{heading}</h2>" in ja, heading
     for english in ("Exclusions", "Search slopes", "Model fits", "Repeated-measures ANOVA", "observers kept", "lowest BIC"):
         assert english not in ja, english
+    from _browser import assert_renders_without_fallback
+
+    assert_renders_without_fallback(out / "report.ja.html", tmp_path)  # headless Chromium: no glyph falls back
     assert "RT が 200〜4000 ms の正反応試行" in ja and "空の RT（除外）：28 試行，28 名" in ja
     assert ja.count("参加者をまとめて1つの当てはめにした") == 3 and "翻訳のない文" not in ja
     assert "t_no を 420 に固定（標的なし試行がない：「なし」反応の残余時間は" in ja and "t_no fixed at" not in ja
