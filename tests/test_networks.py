@@ -14,6 +14,7 @@ from psysim.networks import (
     class_activation_maps,
     count_parameters,
     evaluate,
+    item_crops,
     load_backbone,
     load_checkpoint,
     make_search_images,
@@ -43,6 +44,28 @@ def test_gapcnn_stride_follows_pooling():
     x = torch.rand(1, 3, 64, 64)
     assert GapCNN(pool_after=()).features(x).shape[-1] == 64
     assert GapCNN(channels=(4, 4, 4), pool_after=(0, 2)).features(x).shape[-1] == 16
+    assert GapCNN(channels=(4, 4), pool_after=(1,), stem=4).features(x).shape[-1] == 8  # 4 * 2 ** 1
+
+
+def _receptive_field(model, size=64) -> int:
+    """Width (px) of the input region that the centre unit of the last map depends on (SiLU:
+    no unit is cut off by a zero gradient)."""
+    x = torch.rand(1, 3, size, size, requires_grad=True)
+    y = model.eval().features(x)
+    y[0, :, y.shape[-2] // 2, y.shape[-1] // 2].sum().backward()
+    cols = torch.nonzero(x.grad[0].abs().sum((0, 1)) > 0)
+    return int(cols.max() - cols.min() + 1)
+
+
+def test_gapcnn_stem_and_dilation_set_the_receptive_field():
+    # 3x3 convolutions with dilations 1 and 3: 1 + 2 * 1 + 2 * 3 = 9 px
+    assert _receptive_field(GapCNN(channels=(2, 2), pool_after=(), dilation=(1, 3), activation="silu")) == 9
+    # a 4x4 stride-4 stem, then a 3x3 convolution with dilation 2 on the 4 px grid: 4 + 2 * 2 * 4 = 20 px
+    assert _receptive_field(GapCNN(channels=(2, 2), pool_after=(), stem=4, dilation=(1, 2), activation="silu")) == 20
+    with pytest.raises(PsysimError, match="dilation"):
+        GapCNN(channels=(2, 2), dilation=(1,))
+    with pytest.raises(PsysimError, match="stem"):
+        GapCNN(channels=(2,), pool_after=(), stem=0)
 
 
 def test_mbconv_width_and_depth_multipliers():
@@ -220,3 +243,18 @@ def test_shipped_checkpoint_is_small_and_points_at_feature_targets():
     for method in ("cam", "gradcam"):
         maps = class_activation_maps(model, present.tensor(), target=1, method=method).maps
         assert pointing_game(maps, boxes).mean() >= 0.9
+
+
+def test_item_crops_hold_the_target_exactly_when_labelled_present():
+    data = make_search_images(("feature",), (6,), n_per_cell=4, size=96, seed=4)
+    crops = item_crops(data, 12, per_display=3, jitter=1, seed=0)
+    assert crops.images.shape == (24, 3, 12, 12) and crops.labels.sum() == 12
+    img16 = crops.images.to(torch.int16)
+    red = (img16[:, 0] - img16[:, 1] > 100).flatten(1).any(1)  # the red target; distractors are green
+    green = (img16[:, 1] - img16[:, 0] > 100).flatten(1).any(1)
+    assert torch.equal(red, crops.labels.bool())
+    assert green[crops.labels == 0].all()  # an absent crop is centred on a distractor
+    centre = img16[:, :, 4:8, 4:8].sum((1, 2, 3)) > 0  # every crop is centred on an item (bar: 8 x 2 px)
+    assert centre.all()
+    again = item_crops(data, 12, per_display=3, jitter=1, seed=0)
+    assert torch.equal(again.images, crops.images)

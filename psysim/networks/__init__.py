@@ -25,6 +25,7 @@ from psysim.networks.data import (
     SearchImages,
     augment,
     images_from_displays,
+    item_crops,
     load_image,
     make_search_images,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "energy_pointing",
     "evaluate",
     "images_from_displays",
+    "item_crops",
     "load_backbone",
     "load_checkpoint",
     "load_image",

@@ -53,9 +53,20 @@ class GapCNN(nn.Module):
         Image channels (3 for RGB).
     activation : str
         ``relu`` (in place, as in most published backbones), ``relu6`` or ``silu``.
+    stem : int
+        1: block 0 is a 3x3 convolution like the others. ``k`` > 1: block 0 is a ``k x k``
+        convolution with stride ``k`` over non-overlapping patches (the "patchify" stem of
+        Liu et al. 2022, ConvNeXt, Sec. 2.3), so a display rendered at a high resolution (thin
+        strokes resolved) is read by every pixel but the later layers run on a ``k``-times
+        smaller map. The total stride becomes ``k * 2 ** len(pool_after)``.
+    dilation : sequence of int, optional
+        Dilation of each block's 3x3 convolution (default 1 everywhere; Yu & Koltun 2016,
+        ICLR): widens the receptive field without pooling, so the CAM layer keeps its
+        resolution. Ignored for block 0 when ``stem`` > 1.
     """
 
-    def __init__(self, channels=(16, 32, 32), pool_after=(0,), n_classes=2, in_channels=3, activation="relu"):
+    def __init__(self, channels=(16, 32, 32), pool_after=(0,), n_classes=2, in_channels=3, activation="relu",
+                 stem=1, dilation=None):
         super().__init__()
         channels = [int(c) for c in channels]
         pool_after = sorted(int(i) for i in pool_after)
@@ -63,16 +74,27 @@ class GapCNN(nn.Module):
             raise ParameterError(f"GapCNN channels must be positive integers, got {channels}")
         if any(not 0 <= i < len(channels) for i in pool_after):
             raise ParameterError(f"GapCNN pool_after indices {pool_after} must lie in 0..{len(channels) - 1}")
+        dilation = [1] * len(channels) if dilation is None else [int(d) for d in dilation]
+        if len(dilation) != len(channels) or min(dilation) < 1:
+            raise ParameterError(f"GapCNN dilation must give one positive integer per block ({len(channels)}), got {dilation}")
+        if int(stem) < 1:
+            raise ParameterError(f"GapCNN stem must be a positive integer (1: no patchify stem), got {stem}")
         self.config = {
             "channels": channels,
             "pool_after": pool_after,
             "n_classes": int(n_classes),
             "in_channels": int(in_channels),
             "activation": activation,
+            "stem": int(stem),
+            "dilation": dilation,
         }
         layers, prev = [], int(in_channels)
-        for i, c in enumerate(channels):
-            layers += [nn.Conv2d(prev, c, 3, padding=1, bias=False), nn.BatchNorm2d(c), _activation(activation)]
+        for i, (c, d) in enumerate(zip(channels, dilation)):
+            if i == 0 and stem > 1:
+                conv = nn.Conv2d(prev, c, int(stem), stride=int(stem), bias=False)
+            else:
+                conv = nn.Conv2d(prev, c, 3, padding=d, dilation=d, bias=False)
+            layers += [conv, nn.BatchNorm2d(c), _activation(activation)]
             if i in pool_after:
                 layers.append(nn.MaxPool2d(2))
             prev = c

@@ -107,6 +107,48 @@ def make_search_images(tasks=("feature",), set_sizes=(3, 6, 12, 18), n_per_cell=
     return images_from_displays(make_displays(tasks, set_sizes, n_per_cell, seed=seed), size)
 
 
+def item_crops(data: SearchImages, crop: int, per_display: int = 1, jitter: int = 2, seed=0) -> SearchImages:
+    """Square crops of single items, for a first stage of training on the items alone.
+
+    From each target-present display, ``per_display`` crops centred on the target (label
+    present); from each target-absent display, ``per_display`` crops centred on distractors
+    chosen at random (label absent), so no absent crop can hold part of a target. Each crop
+    centre is shifted by up to ``jitter`` px per axis; outside the image is background (0).
+    Training on such crops before whole displays is a curriculum (Bengio et al. 2009, ICML):
+    the network first learns what tells a target from a distractor, then, on whole displays,
+    to report whether any item is one.
+
+    Returns
+    -------
+    SearchImages
+        ``crop x crop`` images; ``table`` holds the source display's row (``target_present``
+        is the crop's label).
+    """
+    from psysim.seeds import check_seed
+
+    rng = np.random.default_rng(check_seed(seed))
+    h, w = data.size
+    side = min(h, w)
+    ox, oy = (w - side) / 2.0, (h - side) / 2.0
+    half = crop // 2
+    pad = torch.nn.functional.pad(data.images, (half + jitter + 1,) * 4)
+    items = data.displays.items.groupby("display_id")
+    rows, crops = [], []
+    for i, (did, present) in enumerate(zip(data.table["display_id"], data.table["target_present"])):
+        it = items.get_group(did)
+        pool = it[it["is_target"]] if present else it[~it["is_target"]]
+        picks = pool.iloc[rng.integers(0, len(pool), per_display)]
+        shift = rng.integers(-jitter, jitter + 1, (per_display, 2))
+        for (x, y), (dx, dy) in zip(picks[["x", "y"]].to_numpy(), shift):
+            cx = int(round(ox + x * side)) + dx + half + jitter + 1
+            cy = int(round(oy + y * side)) + dy + half + jitter + 1
+            crops.append(pad[i, :, cy - half : cy - half + crop, cx - half : cx - half + crop])
+            rows.append(i)
+    table = data.table.iloc[rows].reset_index(drop=True)
+    labels = torch.from_numpy(table["target_present"].to_numpy().astype(np.int64))
+    return SearchImages(torch.stack(crops), labels, table, data.displays)
+
+
 def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: float = 0.02, contrast: float = 0.15):
     """Random augmentation of a float batch that keeps every task's answer unchanged.
 
@@ -136,11 +178,10 @@ def augment(x: torch.Tensor, generator: torch.Generator, shift: int = 3, noise: 
     n, c, h, w = x.shape
     if shift > 0:
         pad = torch.nn.functional.pad(x, (shift,) * 4)
-        dy = torch.randint(0, 2 * shift + 1, (n,), generator=generator)
-        dx = torch.randint(0, 2 * shift + 1, (n,), generator=generator)
-        rows = (dy[:, None] + torch.arange(h))[:, None, :, None]
-        cols = (dx[:, None] + torch.arange(w))[:, None, None, :]
-        x = pad[torch.arange(n)[:, None, None, None], torch.arange(c)[None, :, None, None], rows, cols]
+        dy = torch.randint(0, 2 * shift + 1, (n,), generator=generator).tolist()
+        dx = torch.randint(0, 2 * shift + 1, (n,), generator=generator).tolist()
+        # one slice per image: a 4-d gather index would cost more than the network's forward pass
+        x = torch.stack([pad[i, :, dy[i] : dy[i] + h, dx[i] : dx[i] + w] for i in range(n)])
     if contrast > 0:
         x = x * (1 + contrast * (2 * torch.rand((n, 1, 1, 1), generator=generator) - 1))
     if noise > 0:

@@ -90,6 +90,7 @@ def train_network(
     checkpoint_meta: dict | None = None,
     progress: bool | None = None,
     recalibrate_bn: bool = False,
+    on_epoch=None,
 ) -> TrainResult:
     """Train a classifier on rendered search displays (target present vs absent).
 
@@ -124,6 +125,9 @@ def train_network(
         plain average over the (unaugmented) training images. With few batches per epoch the
         exponential running averages lag far behind the weights and an eval-mode network can
         sit at chance while its training accuracy is perfect; recalibration removes that lag.
+    on_epoch : callable, optional
+        ``on_epoch(epoch, model, row)`` after each epoch's validation (model in eval mode,
+        ``row`` the epoch's history row), e.g. to keep a copy of the network after epoch 0.
 
     Returns
     -------
@@ -164,6 +168,8 @@ def train_network(
             if val is not None and len(val):
                 row["val_loss"], row["val_acc"] = _epoch_eval(model, val, 2 * batch_size)
             rows.append(row)
+            if on_epoch is not None:
+                on_epoch(epoch, model, dict(row))
             bar.set_postfix({k: round(v, 3) for k, v in row.items() if k != "epoch"})
             score = row.get("val_loss", -epoch)
             if score < best_loss:
