@@ -20,7 +20,7 @@ import pytest
 
 numpydoc = pytest.importorskip("numpydoc.docscrape")
 
-PACKAGES = ("psysim.softmax", "psysim.stats", "psysim.models", "psysim.saliency", "psysim.networks", "psysim.displays", "psysim.data", "psysim.naming")
+PACKAGES = ("psysim.softmax", "psysim.stats", "psysim.models", "psysim.saliency", "psysim.networks", "psysim.displays", "psysim.data", "psysim.naming", "psysim.fitting")
 
 
 def public_api(package: str):

@@ -44,6 +44,17 @@ def observed_cells(summary: pd.DataFrame) -> pd.DataFrame:
     than the task's observers, ``"none"``). Where a single observer has a
     value, its standard error is the within-observer one (``sd_rt / sqrt(n_rt)`` for RTs,
     ``sqrt(p (1 - p) / n_trials)`` for error rates), when the summary has those columns.
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        Per-subject cell summary (:func:`psysim.stats.cell_summary`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per task x set size x presence: ``error_rate``, ``mean_rt`` with their standard
+        errors, the counts and ``rt_status`` above.
     """
     rt = group_means(summary, "mean_rt", by=CELL_KEYS).rename(columns={"n_subjects": "n_rt_subjects"})
     err = group_means(summary, "error_rate", by=CELL_KEYS)
@@ -73,7 +84,18 @@ def observed_cells(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def cell_notes(cells: pd.DataFrame) -> list[str]:
-    """One line per cell that :func:`observed_cells` kept with fewer observers or without RT."""
+    """One line per cell that :func:`observed_cells` kept with fewer observers or without RT.
+
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        The table :func:`observed_cells` returns.
+
+    Returns
+    -------
+    list of str
+        The notes, for the report (empty when every cell has all observers).
+    """
     out = []
     for _i, c in cells[cells["rt_status"] != "all"].iterrows():
         where = f"{c['task']}, set size {c['set_size']}, target {'present' if c['target_present'] else 'absent'}"
@@ -87,7 +109,26 @@ def cell_notes(cells: pd.DataFrame) -> list[str]:
 
 
 def predict_cells(model: SearchModel, cells: pd.DataFrame, n_sim: int = 2000, seed=0) -> pd.DataFrame:
-    """Model predictions of mean correct RT and error rate for each cell."""
+    """Model predictions of mean correct RT and error rate for each cell.
+
+    Parameters
+    ----------
+    model : SearchModel
+        The model, at the parameters to predict with.
+    cells : pandas.DataFrame
+        The cells (``task, set_size, target_present``).
+    n_sim : int
+        Simulated trials per cell (models without an exact ``predict_cells``).
+    seed : int
+        Seed of the simulation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The cells with ``mean_rt`` (ms) and ``error_rate``: the model's own exact predictions
+        where it has them, else from simulated trials (correct RTs in the Wolfe et al. 2010
+        trimming window).
+    """
     if hasattr(model, "predict_cells"):
         return model.predict_cells(cells[CELL_KEYS])
     design = make_design(cells["task"].unique(), sorted(cells["set_size"].unique()), n_sim)

@@ -76,7 +76,23 @@ NEEDS_POPOUT = {"fit": "Feature Integration Theory needs to know whether the tar
 
 @dataclass(frozen=True)
 class DataFeatures:
-    """What a set of trials holds, as far as identifiability goes."""
+    """What a set of trials holds, as far as identifiability goes.
+
+    Parameters
+    ----------
+    present, absent : bool
+        Whether there are target-present / target-absent trials.
+    n_set_sizes : int
+        Number of distinct set sizes.
+    errors : bool
+        Whether any trial is an error.
+    distributions : bool
+        Whether RT distributions (not only cell means) are fitted.
+    popout : bool or None
+        Whether the task is a pop-out search (None: not known).
+    displays : bool
+        Whether the displays are known (models that read items need them).
+    """
 
     present: bool
     absent: bool
@@ -112,7 +128,23 @@ class DataFeatures:
 
 @dataclass(frozen=True)
 class Identification:
-    """The outcome of :func:`identify`: free parameters, fixed ones with value and reason."""
+    """The outcome of :func:`identify`: free parameters, fixed ones with value and reason.
+
+    Attributes
+    ----------
+    model : str
+        The model's name.
+    free : tuple of str
+        Parameters the data identify (estimated).
+    fixed : dict
+        Parameter -> the value it is held at.
+    reasons : dict
+        Parameter -> why it is fixed (for reports).
+    fittable : bool
+        False when the model cannot be fitted to these data at all.
+    why_not : str
+        Why not, when ``fittable`` is False.
+    """
 
     model: str
     free: tuple
@@ -170,7 +202,22 @@ def identify(model, features: DataFeatures, free=None) -> Identification:
 
 
 def check_enough_cells(n_values: int, free, where: str) -> None:
-    """Refuse a fit with fewer observed values than free parameters (one-line error)."""
+    """Refuse a fit with fewer observed values than free parameters (one-line error).
+
+    Parameters
+    ----------
+    n_values : int
+        Observed values the fit would use.
+    free : sequence of str
+        The free parameters.
+    where : str
+        What is being fitted, starting the error message.
+
+    Raises
+    ------
+    PsysimError
+        When ``n_values < len(free)``.
+    """
     free = list(free)
     if n_values < len(free):
         raise PsysimError(f"{where}: {n_values} observed value(s) for {len(free)} free parameters "

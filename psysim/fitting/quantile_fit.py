@@ -127,6 +127,18 @@ def multinomial_loglik(counts, probs) -> float:
 
     ``counts`` and ``probs`` have shape (cells, categories); probabilities are floored at
     :data:`P_FLOOR` and each row renormalised.
+
+    Parameters
+    ----------
+    counts : array_like, shape (cells, categories)
+        Observed counts.
+    probs : array_like, shape (cells, categories)
+        Predicted probabilities.
+
+    Returns
+    -------
+    float
+        The log-likelihood.
     """
     counts = np.asarray(counts, float)
     p = np.clip(np.asarray(probs, float), P_FLOOR, None)
@@ -512,6 +524,17 @@ class FitProblem:
     of many fits as separate executor tasks (other processes or machines), each on a problem
     rebuilt from the same arguments, which gives the same numbers: the objective is a
     deterministic function of the parameters (exact, or common random numbers).
+
+    Parameters
+    ----------
+    model : SearchModel
+        The model; its current values are used for fixed parameters.
+    cells : pandas.DataFrame
+        The :func:`quantile_cells` to fit.
+    free, fixed, bounds, method, n_sim, sim_seed, estimator
+        As in :func:`fit_quantiles`.
+    simulate : bool
+        Use the simulated likelihood even where the model has an exact one.
     """
 
     def __init__(self, model: SearchModel, cells: pd.DataFrame, free=None, fixed=None, bounds=None,
@@ -559,7 +582,20 @@ def prepare_fit(
     estimator: str = "corrected",
     simulate: bool = False,
 ) -> FitProblem:
-    """The :class:`FitProblem` of :func:`fit_quantiles` (same parameters); checks them all."""
+    """The :class:`FitProblem` of :func:`fit_quantiles` (same parameters); checks them all.
+
+    Parameters
+    ----------
+    model, trials, cells, free, fixed, bounds, method, n_sim, sim_seed, trim, estimator
+        As in :func:`fit_quantiles`.
+    simulate : bool
+        Use the simulated likelihood even where the model has an exact one.
+
+    Returns
+    -------
+    FitProblem
+        The checked problem; bad parameters or bounds raise :class:`PsysimError` here.
+    """
     if cells is None:
         if trials is None:
             raise PsysimError("fit_quantiles: give trials or cells")
@@ -575,6 +611,15 @@ def search_once(problem: FitProblem, seed: int, *, maxiter: int = 60, popsize: i
 
     ``max_evals`` (the budget policy of :mod:`psysim.fitting.budget`) stops the search when it
     has evaluated the likelihood that many times; its result is then the best point evaluated.
+
+    Parameters
+    ----------
+    problem : FitProblem
+        From :func:`prepare_fit`.
+    seed : int
+        Seed of this search.
+    maxiter, popsize, tol, polish, n_polish, n_starts, n_local, max_evals, progress
+        As in :func:`fit_quantiles`.
 
     Returns
     -------
@@ -620,6 +665,24 @@ def finish_fit(problem: FitProblem, runs, *, polish: bool = True, maxiter: int =
     ``diagnostics["loglik_search"]`` keeps the optimiser's own value, which is optimistic by
     the noise it was tuned to. ``n_replicates = 0`` keeps the search value and reports the
     error as unknown (NaN). An exact likelihood has ``loglik_mc_se`` 0.
+
+    Parameters
+    ----------
+    problem : FitProblem
+        The problem the searches ran on.
+    runs : sequence of dict
+        :func:`search_once` results, in seed order.
+    polish, maxiter, popsize, n_starts, n_local, converge_tol, n_replicates, n_sim_score, max_evals, data
+        As in :func:`fit_quantiles`.
+    seconds : float, optional
+        The fit's time, stored in the diagnostics.
+    **_ignored
+        Search-only settings, accepted so one settings dict serves both steps.
+
+    Returns
+    -------
+    FitResult
+        See :func:`fit_quantiles`.
     """
     runs = [dict(r) for r in runs]
     if not runs:
@@ -838,6 +901,20 @@ def quantile_rmse(observed: pd.DataFrame, predicted: pd.DataFrame, pred_prefix: 
 
     ``observed`` has ``q10 .. q90``; ``predicted`` has ``{pred_prefix}q10 ..`` (or the same
     names when ``pred_prefix`` is ``""``); rows are matched on task, set size and presence.
+
+    Parameters
+    ----------
+    observed : pandas.DataFrame
+        Observed cells with ``q10 .. q90``.
+    predicted : pandas.DataFrame
+        Predicted cells.
+    pred_prefix : str
+        Prefix of the predicted quantile columns.
+
+    Returns
+    -------
+    float
+        RMSE in ms.
     """
     pcols = [f"{pred_prefix}{c}" for c in QUANTILE_COLUMNS]
     right = predicted[CELL_KEYS + pcols].rename(columns=dict(zip(pcols, [f"_p_{c}" for c in QUANTILE_COLUMNS])))
@@ -857,6 +934,18 @@ def noise_ceiling_rmse(held_out: pd.DataFrame, others: pd.DataFrame) -> float:
     ``held_out`` and ``others`` are :func:`quantile_cells`-like tables; ``others`` holds one
     row per observer and cell (with a ``subject`` column) and is averaged per cell
     (Vincent averaging of quantiles, Ratcliff 1979).
+
+    Parameters
+    ----------
+    held_out : pandas.DataFrame
+        The held-out observer's cells.
+    others : pandas.DataFrame
+        The other observers' cells.
+
+    Returns
+    -------
+    float
+        RMSE in ms over the matching cells x quantiles.
     """
     avg = others.groupby(CELL_KEYS, as_index=False)[list(QUANTILE_COLUMNS)].mean()
     return quantile_rmse(held_out, avg, pred_prefix="")
@@ -871,6 +960,19 @@ def leave_one_out(model: SearchModel, trials: pd.DataFrame, trim: TrimRule = WOL
     (RMSE over cells x quantiles, ms). The ceiling is how well the other observers' average
     quantiles predict the held-out observer: a model cannot be expected to do better than
     this without fitting the held-out observer.
+
+    Parameters
+    ----------
+    model : SearchModel
+        The model to fit.
+    trials : pandas.DataFrame
+        Trial table of one task, several observers.
+    trim : TrimRule
+        Outlier window for correct RTs.
+    progress : callable, optional
+        Called with no arguments after each held-out observer (a progress bar's ``update``).
+    **fit_kwargs
+        Settings passed to :func:`fit_quantiles`.
 
     Returns
     -------

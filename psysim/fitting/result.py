@@ -22,10 +22,40 @@ FORMAT_VERSION = 1
 
 
 def aic(loglik: float, k: int) -> float:
+    """Akaike's information criterion, ``AIC = 2k - 2 log L`` (Akaike 1974).
+
+    Parameters
+    ----------
+    loglik : float
+        Maximised log-likelihood ``log L``.
+    k : int
+        Number of free parameters.
+
+    Returns
+    -------
+    float
+        AIC (lower is better).
+    """
     return 2.0 * k - 2.0 * loglik
 
 
 def bic(loglik: float, k: int, n: int) -> float:
+    """Schwarz's Bayesian information criterion, ``BIC = k ln(n) - 2 log L`` (Schwarz 1978).
+
+    Parameters
+    ----------
+    loglik : float
+        Maximised log-likelihood ``log L``.
+    k : int
+        Number of free parameters.
+    n : int
+        Number of observations (taken as at least 1).
+
+    Returns
+    -------
+    float
+        BIC (lower is better).
+    """
     return k * math.log(max(n, 1)) - 2.0 * loglik
 
 
@@ -71,6 +101,8 @@ class FitResult:
         Which data were fitted (data set, task, subject, ...).
     diagnostics : dict
         Optimiser messages, number of evaluations, seeds, convergence, bound warnings.
+    versions : dict
+        psysim and library versions that made the fit (kept through JSON).
     """
 
     model: str

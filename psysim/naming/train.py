@@ -122,11 +122,6 @@ def train_naming(
     epoch ``e`` reuses the views of epoch ``e % distinct_epochs`` (and, under ``transfer``,
     their cached features), which makes long head training cheap.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``epoch, train_loss, train_acc``.
-
     Parameters
     ----------
     model : NamingNetwork
@@ -157,6 +152,11 @@ def train_naming(
         See above.
     progress : bool, optional
         Progress bar: None (the default) shows it only on a terminal.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``epoch, train_loss, train_acc``.
     """
     if regime == "transfer" and not model.frozen:
         raise ParameterError("regime 'transfer' needs a network built with regime='transfer' (frozen backbone)")
