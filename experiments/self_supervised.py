@@ -295,7 +295,7 @@ def naming_table(ctx, items: pd.DataFrame, s) -> pd.DataFrame:
     """Accuracy over seeds and pictures per backbone and regime, the pretraining-picture split
     (accuracy on pictures seen unlabelled in pretraining minus the others) and the latency
     regression on seed-averaged entropy."""
-    from psysim.networks.ssl_eval import seed_unit_bootstrap, seed_unit_summary
+    from psysim.networks.ssl_eval import group_difference, seed_unit_summary
 
     rows = []
     d = items.assign(unit=items["item"].astype(str) + "/" + items["version"])
@@ -303,7 +303,9 @@ def naming_table(ctx, items: pd.DataFrame, s) -> pd.DataFrame:
         sm, _ = seed_unit_summary(g.assign(map=g["backbone"], metric="accuracy", value=g["accuracy"]), "unit",
                                   ctx.rng_for("bootstrap", "naming", regime), s["n_boot"])
         sm = sm.set_index("map")
-        split = _split_diff(g, ctx.rng_for("bootstrap", "naming split", regime), s["n_boot"], seed_unit_bootstrap)
+        split = {} if g["pretraining"].all() or not g["pretraining"].any() else group_difference(
+            g.assign(group=g["pretraining"], column=g["backbone"], value=g["accuracy"]), "unit", ctx.rng_for("bootstrap", "naming split", regime), s["n_boot"])
+        split = {b: dict(zip(("acc_pretraining", "acc_other", "split_diff", "split_ci_low", "split_ci_high"), v)) for b, v in split.items()}
         for name, b in g.groupby("backbone", sort=False):
             avg = b.groupby(["item", "version"], sort=False).agg({"entropy": "mean", "human_rt": "first", "familiarity": "first",
                                                                   "complexity": "first"}).reset_index()
@@ -314,26 +316,6 @@ def naming_table(ctx, items: pd.DataFrame, s) -> pd.DataFrame:
             row.update(_latency(avg[avg["version"] == "line"]))
             rows.append(row)
     return pd.DataFrame(rows)
-
-
-def _split_diff(g, rng, n_boot, boot) -> dict:
-    """Per backbone: accuracy on pretraining pictures, on the others, and their difference with
-    a CI over seeds and pictures (pigeonhole bootstrap within each group, seeds drawn once)."""
-    if g["pretraining"].all() or not g["pretraining"].any():
-        return {}
-    wide = g.pivot_table(index=["seed", "unit"], columns="backbone", values="accuracy", aggfunc="first")
-    pre = g.drop_duplicates("unit").set_index("unit")["pretraining"]
-    n_s = g["seed"].nunique()
-    seeds = rng.integers(0, n_s, size=(n_boot, n_s)) if n_s > 1 else np.zeros((n_boot, 1), int)
-    parts = []
-    for flag in (True, False):
-        w = wide[wide.index.get_level_values("unit").map(pre).to_numpy(bool) == flag].sort_index()
-        x = w.to_numpy(float).reshape(n_s, -1, w.shape[1])
-        parts.append((x.mean((0, 1)), boot(x, rng, n_boot, seed_draw=seeds)))
-    diff = parts[0][1] - parts[1][1]
-    return {b: {"acc_pretraining": parts[0][0][k], "acc_other": parts[1][0][k], "split_diff": parts[0][0][k] - parts[1][0][k],
-                "split_ci_low": np.percentile(diff[:, k], 2.5), "split_ci_high": np.percentile(diff[:, k], 97.5)}
-            for k, b in enumerate(wide.columns)}
 
 
 def _latency(d: pd.DataFrame) -> dict:
@@ -406,21 +388,6 @@ def fixation_scores(ctx, reps, images, s):
     return per, fit
 
 
-def fixation_tests(ctx, per: pd.DataFrame, summary: pd.DataFrame, s) -> pd.DataFrame:
-    """The primary family (ll_bits, Holm): every map alone and mixed with the centre bias
-    against the centre bias, and the best network map against the runner-up, per measure;
-    per-image values averaged over training seeds."""
-    from psysim.networks.ssl_fixations import comparisons
-
-    wide = per[per["metric"].isin(FIX_MEASURES)].groupby(["image", "map", "metric"])["value"].mean().unstack(["map", "metric"])
-    network = [m for m in wide.columns.get_level_values(0).unique() if m not in FIXED]
-    pairs = [(m, "centre-bias", k) for k in FIX_MEASURES for m in [*network, "itti-koch"]]
-    for k in FIX_MEASURES:
-        g = summary[(summary["metric"] == k) & summary["map"].isin(network)].sort_values("mean", ascending=False, kind="stable")
-        pairs.append((g["map"].iloc[0], g["map"].iloc[1], k))
-    return comparisons(wide, pairs, ctx.rng_for("fixations", "tests"), s["n_boot"])
-
-
 def pointing_per_display(ctx, reps, s) -> pd.DataFrame:
     """Pointing-game hits of every map on held-out target-present displays (one row per
     display, map and seed; Itti-Koch once, seed -1) and each display's chance (box area share)."""
@@ -466,7 +433,7 @@ def run(ctx):
 def _run(ctx, s):
     from psysim.networks.ssl import ViewIdLedger
     from psysim.networks.ssl_eval import best_vs_runner_up, seed_unit_summary
-    from psysim.networks.ssl_fixations import CHANCE
+    from psysim.networks.ssl_fixations import CHANCE, primary_family
 
     labelled, unlabelled, pictures, split = pretraining_sets(ctx, s)
     ledger = ViewIdLedger(record_kinds=("picture",))
@@ -489,7 +456,7 @@ def _run(ctx, s):
     fix_sum, fix_boots = seed_unit_summary(fix_img, "image", ctx.rng_for("bootstrap", "fixations"), s["n_boot"])
     info = fix_img.drop_duplicates("map").set_index("map")[["backbone", "method"]]
     fix_sum = fix_sum.join(info, on="map").assign(chance=lambda d: d["metric"].map(CHANCE), n_images=lambda d: d["n_units"])
-    tests = fixation_tests(ctx, fix_img, fix_sum, s)
+    tests = primary_family(fix_img, fix_sum, FIXED, FIX_MEASURES, ctx.rng_for("fixations", "tests"), s["n_boot"])
     with ctx.timer("pointing"):
         point = pointing_per_display(ctx, reps, s)
     point_sum, point_boots = seed_unit_summary(point, "display", ctx.rng_for("bootstrap", "pointing"), s["n_boot"])

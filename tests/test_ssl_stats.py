@@ -7,7 +7,12 @@ import pytest
 import torch
 
 from psysim.errors import PsysimError
-from psysim.networks.ssl_eval import best_vs_runner_up, seed_unit_bootstrap, seed_unit_summary
+from psysim.networks.ssl_eval import (
+    best_vs_runner_up,
+    group_difference,
+    seed_unit_bootstrap,
+    seed_unit_summary,
+)
 from psysim.networks.ssl_fixations import (
     centre_scores,
     comparisons,
@@ -108,3 +113,14 @@ def test_label_free_maps_are_the_two_maps_from_one_pass():
     got = label_free_maps(net, x, size=(20, 25))
     assert torch.allclose(got["feature-norm"], feature_norm_maps(net, x, size=(20, 25)), atol=1e-6)
     assert torch.allclose(got["similarity"], similarity_maps(net, x, size=(20, 25)), atol=1e-6)
+
+
+def test_group_difference_is_the_difference_of_group_means_paired_over_seeds():
+    # seed offsets shared by both groups cancel in the difference; groups differ by 0.5
+    rows = [(k, u, u < 3, c, k + (0.5 if u < 3 else 0.0) + (1.0 if c == "b" else 0.0)) for k in range(3) for u in range(7) for c in "ab"]
+    d = pd.DataFrame(rows, columns=["seed", "unit", "group", "column", "value"])
+    got = group_difference(d, "unit", np.random.default_rng(0), 300)
+    for c in "ab":
+        m1, m0, diff, lo, hi = got[c]
+        assert diff == pytest.approx(0.5) and m1 - m0 == pytest.approx(0.5)
+        assert lo == pytest.approx(0.5) and hi == pytest.approx(0.5)  # no unit noise, seeds paired

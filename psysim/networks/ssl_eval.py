@@ -247,3 +247,27 @@ def best_vs_runner_up(summary: pd.DataFrame, boots: pd.DataFrame, measure: str, 
         full = summary[(summary["metric"] == measure)].set_index("map")["mean"]
         row.update(vs_difference=full[best] - full[vs], vs_ci_low=dv.quantile(0.025), vs_ci_high=dv.quantile(0.975))
     return row
+
+
+def group_difference(per_unit: pd.DataFrame, unit: str, rng, n_boot: int) -> dict:
+    """Mean of group True, of group False and their difference with a 95 % CI, per column.
+
+    ``per_unit`` is long: ``seed, <unit>, group (bool), column, value``, each unit in one group
+    and every seed x unit x column present. The CI is :func:`seed_unit_bootstrap` within each
+    group (units resampled within their group), with *one* draw of seeds for both groups, so
+    that the difference is paired over training seeds. Returns ``{column: (mean_true,
+    mean_false, difference, ci_low, ci_high)}``.
+    """
+    seeds = sorted(per_unit["seed"].unique())
+    n_s = len(seeds)
+    draw = rng.integers(0, n_s, size=(n_boot, n_s)) if n_s > 1 else np.zeros((n_boot, 1), int)
+    wide = per_unit.pivot_table(index=["seed", unit], columns="column", values="value", aggfunc="first").sort_index()
+    group = per_unit.drop_duplicates(unit).set_index(unit)["group"]
+    parts = []
+    for flag in (True, False):
+        w = wide[wide.index.get_level_values(unit).map(group).to_numpy(bool) == flag]
+        x = w.to_numpy(float).reshape(n_s, -1, w.shape[1])
+        parts.append((x.mean((0, 1)), seed_unit_bootstrap(x, rng, n_boot, seed_draw=draw)))
+    diff = parts[0][1] - parts[1][1]
+    lo, hi = np.percentile(diff, [2.5, 97.5], axis=0)
+    return {c: (parts[0][0][k], parts[1][0][k], parts[0][0][k] - parts[1][0][k], lo[k], hi[k]) for k, c in enumerate(wide.columns)}

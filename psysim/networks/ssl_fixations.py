@@ -188,3 +188,20 @@ def comparisons(wide: pd.DataFrame, pairs, rng, n_boot: int = 2000) -> pd.DataFr
     out = pd.DataFrame(rows, columns=["comparison", "a", "b", "metric", "n", "mean_diff", "ci_low", "ci_high", "W", "p"])
     out["p_holm"] = P.holm(out["p"].to_numpy())
     return out
+
+
+def primary_family(per: pd.DataFrame, summary: pd.DataFrame, fixed, measures=("ll_bits", "ll_bits_mixture"), rng=None,
+                   n_boot: int = 2000) -> pd.DataFrame:
+    """The primary family of tests, Holm-corrected together (:func:`comparisons`): every map
+    alone and mixed with the centre bias against the centre bias, and the best network map
+    (highest mean in ``summary``) against the runner-up, per measure. ``per`` is the long
+    per-image table (``image, map, seed, metric, value``), averaged here over training seeds;
+    ``fixed`` names the maps that are not networks (``itti-koch``, ``centre-bias``)."""
+    wide = per[per["metric"].isin(measures)].groupby(["image", "map", "metric"])["value"].mean().unstack(["map", "metric"])
+    network = [m for m in wide.columns.get_level_values(0).unique() if m not in fixed]
+    pairs = [(m, "centre-bias", k) for k in measures for m in [*network, *(f for f in fixed if f != "centre-bias")]]
+    for k in measures:
+        g = summary[(summary["metric"] == k) & summary["map"].isin(network)].sort_values("mean", ascending=False, kind="stable")
+        if len(g) >= 2:
+            pairs.append((g["map"].iloc[0], g["map"].iloc[1], k))
+    return comparisons(wide, pairs, rng if rng is not None else np.random.default_rng(0), n_boot)
