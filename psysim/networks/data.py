@@ -118,6 +118,19 @@ def item_crops(data: SearchImages, crop: int, per_display: int = 1, jitter: int 
     the network first learns what tells a target from a distractor, then, on whole displays,
     to report whether any item is one.
 
+    Parameters
+    ----------
+    data : SearchImages
+        Rendered displays (with their display set, whose item tables give the centres).
+    crop : int
+        Side of the square crops in pixels.
+    per_display : int
+        Crops taken from each display.
+    jitter : int
+        Largest shift of a crop centre per axis, in pixels.
+    seed : int
+        Seed of the distractor choice and the jitter.
+
     Returns
     -------
     SearchImages
