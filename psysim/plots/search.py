@@ -83,7 +83,19 @@ def rt_set_size_plot(cells: pd.DataFrame, value: str = "mean_rt", err: str | Non
 def error_rates_plot(cells: pd.DataFrame, labels=None, ax=None):
     """Error rate (%) against set size, per task; colour = source, style = presence.
 
-    ``labels`` and ``ax``: see :func:`rt_set_size_plot`.
+    Parameters
+    ----------
+    cells : pandas.DataFrame
+        Columns ``source, task, set_size, target_present, error_rate`` (a proportion).
+    labels : dict, optional
+        Display names for the codes the figure shows; see :func:`rt_set_size_plot`.
+    ax : matplotlib Axes or sequence of Axes, optional
+        Where to draw, one axes per task; see :func:`rt_set_size_plot`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure drawn into.
     """
     d = cells.copy()
     d["error_pct"] = 100 * d["error_rate"]

@@ -61,6 +61,20 @@ def _num(x: float, digits: int) -> str:
 
 
 def figure_to_base64(fig, dpi: int = 110) -> str:
+    """A matplotlib figure as base64 PNG text, for embedding in the HTML.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        The figure (left open).
+    dpi : int
+        Resolution of the PNG.
+
+    Returns
+    -------
+    str
+        ASCII base64 of the PNG bytes (without matplotlib's ``Software`` tag).
+    """
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -68,6 +82,14 @@ def figure_to_base64(fig, dpi: int = 110) -> str:
 
 class Report:
     """Collects sections and writes one self-contained HTML file.
+
+    Parameters
+    ----------
+    title : str
+        The report's title (page title and first heading).
+    lang : {"en", "ja"}
+        Language of the texts psysim adds (headings of citations, table values such as yes/no)
+        and of the page; a Japanese report embeds its web font.
 
     Examples
     --------
