@@ -74,3 +74,26 @@ def test_compiled_kernels_equal_numpy_kernels():
 def test_black_and_uniform_images_have_zero_saliency(compiled):
     for img in (np.zeros((64, 80, 3)), np.full((64, 80, 3), 0.4)):
         assert not IttiKoch().saliency_map(img).any()
+
+
+@pytest.mark.skipif(not jit.AVAILABLE, reason="numba is not installed")
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_8bit_images_are_read_in_place_with_the_same_result(dtype):
+    # the compiled path reads an 8-bit (H, W, 3) image or batch as it is and scales it as
+    # as_rgb does: the maps are the same bits as those of the float image
+    from psysim.saliency.image import as_rgb, rgb8_image
+
+    rng = np.random.default_rng(4)
+    img = (rng.random((70, 90, 3)) ** 2 * 255).astype(np.uint8)
+    assert rgb8_image(img) is not None and rgb8_image(img.astype(float)) is None
+    for on_off in (False, True):
+        model = IttiKoch(dtype=dtype, on_off=on_off)
+        a, b = model.compute(img), model.compute(as_rgb(img, dtype=dtype))
+        assert a.saliency.dtype == np.dtype(dtype)
+        assert np.array_equal(a.saliency, b.saliency)
+        for k in a.conspicuity:
+            assert np.array_equal(a.conspicuity[k], b.conspicuity[k])
+    batch = np.stack([img, img[::-1]])
+    np.testing.assert_array_equal(IttiKoch().saliency_map(batch)[1], IttiKoch().saliency_map(img[::-1].copy()))
+    with pytest.raises(Exception, match="saliency model"):
+        IttiKoch().saliency_map(np.zeros((8, 8, 3), np.uint8))

@@ -27,7 +27,7 @@ import numpy as np
 from psysim.errors import PsysimError
 from psysim.images import DECODE_ERRORS, MAX_PIXELS, MIN_SIDE, check_size, open_image
 
-__all__ = ["MAX_PIXELS", "MIN_SIDE", "as_rgb", "load_image"]
+__all__ = ["MAX_PIXELS", "MIN_SIDE", "as_rgb", "load_image", "rgb8_image"]
 
 
 def _name(where) -> str:
@@ -112,6 +112,20 @@ def as_rgb(image, where=None, dtype=np.float32, channels_first: bool = False) ->
         colour = out[..., :3, :, :] if channels_first else out[..., :3]
         out = colour * (alpha / amax if amax > 0 else alpha)
     return np.ascontiguousarray(out)
+
+
+def rgb8_image(image, where=None) -> np.ndarray | None:
+    """An 8-bit RGB image ``(H, W, 3)`` or batch ``(N, H, W, 3)`` as it is (no copy), after the
+    size check of :func:`as_rgb`; None for anything else (then use :func:`as_rgb`).
+
+    For the compiled Itti-Koch kernels, which read the 8-bit values and scale them by 1/255 as
+    they go, exactly as :func:`as_rgb` scales them, so that the float copy of the image is
+    never made.
+    """
+    if not (isinstance(image, np.ndarray) and image.dtype == np.uint8 and image.ndim in (3, 4) and image.shape[-1] == 3):
+        return None
+    check_size(image.shape[-2], image.shape[-3], where=where, what="the saliency model")
+    return np.ascontiguousarray(image)
 
 
 def load_image(path, dtype=np.float32) -> np.ndarray:

@@ -48,25 +48,48 @@ def _sym(i, n):
 
 
 @_njit
-def _colour_row(rgb, b, y, thr, eps, row, peak):
-    """Channels I, R-G, B-Y of row y of image b into ``row`` (3, W); running |max| in ``peak``."""
-    W = rgb.shape[3]
-    for x in range(W):
-        r = np.float64(rgb[b, 0, y, x])
-        g = np.float64(rgb[b, 1, y, x])
-        bl = np.float64(rgb[b, 2, y, x])
-        inten = (r + g + bl) / 3.0
-        u = 1.0 / max(inten, 1e-300) if inten > thr else 0.0
-        rg = 1.5 * u * (max(r - inten, 0.0) - max(g - inten, 0.0))
-        by = u * (1.5 * max(bl - inten, 0.0) - max(min(r, g) - bl, 0.0))
-        row[0, x] = inten
-        row[1, x] = rg if abs(rg) >= eps else 0.0
-        row[2, x] = by if abs(by) >= eps else 0.0
+def _channels(r, g, bl, thr, eps, row, x):
+    """I, R-G, B-Y of one pixel into column x of ``row`` (3, W)."""
+    inten = (r + g + bl) / 3.0
+    u = 1.0 / max(inten, 1e-300) if inten > thr else 0.0
+    rg = 1.5 * u * (max(r - inten, 0.0) - max(g - inten, 0.0))
+    by = u * (1.5 * max(bl - inten, 0.0) - max(min(r, g) - bl, 0.0))
+    row[0, x] = inten
+    row[1, x] = rg if abs(rg) >= eps else 0.0
+    row[2, x] = by if abs(by) >= eps else 0.0
+
+
+@_njit
+def _row_peaks(row, peak):
     for c in range(3):
         pk = peak[c]
-        for x in range(W):
+        for x in range(row.shape[1]):
             pk = max(pk, abs(row[c, x]))
         peak[c] = pk
+
+
+@_njit
+def _colour_row(rgb, b, y, thr, eps, row, peak):
+    """Channels of row y of planes ``rgb`` (B, 3, H, W) into ``row`` (3, W); |max| in ``peak``."""
+    for x in range(row.shape[1]):
+        _channels(np.float64(rgb[b, 0, y, x]), np.float64(rgb[b, 1, y, x]), np.float64(rgb[b, 2, y, x]), thr, eps, row, x)
+    _row_peaks(row, peak)
+
+
+@_njit
+def _colour_row8(rgb, scale, b, y, thr, eps, row, peak, buf):
+    """The same for 8-bit ``rgb`` (B, H, W, 3), each value times ``scale`` in the type of ``scale``
+    (as :func:`~psysim.saliency.image.as_rgb` scales it), then widened; ``buf`` (3, W) holds
+    the row's planes."""
+    W = row.shape[1]
+    flat = rgb[b, y].reshape(3 * W)
+    for x in range(W):
+        buf[0, x] = np.float64(flat[3 * x] * scale)
+        buf[1, x] = np.float64(flat[3 * x + 1] * scale)
+        buf[2, x] = np.float64(flat[3 * x + 2] * scale)
+    for x in range(W):
+        _channels(buf[0, x], buf[1, x], buf[2, x], thr, eps, row, x)
+    _row_peaks(row, peak)
 
 
 @_njit
@@ -86,21 +109,38 @@ def _column_taps(half, out_row):
 
 
 @_njit
-def level1_channels(rgb, eps, out, peak):
-    """Level 1 of the colour channels of ``rgb`` (B, 3, H, W) into ``out`` (B, 3, h1, w1) and
-    each channel's full-resolution |max| into ``peak`` (B, 3); see
-    :func:`psysim.saliency.kernels.level1_channels`. Rows stream through a ring of five."""
-    B, _, H, W = rgb.shape
+def _rgb_max(rgb, interleaved, scale, b):
+    """max(r + g + b) of image b (planes, or 8-bit interleaved times ``scale``)."""
+    smax = 0.0
+    if interleaved:
+        for y in range(rgb.shape[1]):
+            for x in range(rgb.shape[2]):
+                sm = np.float64(rgb[b, y, x, 0] * scale) + np.float64(rgb[b, y, x, 1] * scale)
+                smax = max(smax, sm + np.float64(rgb[b, y, x, 2] * scale))
+    else:
+        for y in range(rgb.shape[2]):
+            for x in range(rgb.shape[3]):
+                sm = np.float64(rgb[b, 0, y, x]) + np.float64(rgb[b, 1, y, x])
+                smax = max(smax, sm + np.float64(rgb[b, 2, y, x]))
+    return smax
+
+
+@_njit
+def level1_channels(rgb, interleaved, scale, eps, out, peak):
+    """Level 1 of the colour channels of ``rgb`` into ``out`` (B, 3, h1, w1) and each channel's
+    full-resolution |max| into ``peak`` (B, 3); see
+    :func:`psysim.saliency.kernels.level1_channels`. ``rgb``: float planes (B, 3, H, W), or,
+    when ``interleaved``, an 8-bit (B, H, W, 3) image as it comes, read as ``rgb * scale``.
+    Rows stream through a ring of five."""
+    B = rgb.shape[0]
+    H, W = (rgb.shape[1], rgb.shape[2]) if interleaved else (rgb.shape[2], rgb.shape[3])
     ring = np.empty((5, 3, W))
     tags = np.empty(5, np.int64)
     half = np.empty(W)
+    buf = np.empty((3, W))
     pk = np.zeros(3)
     for b in range(B):
-        smax = 0.0
-        for y in range(H):
-            for x in range(W):
-                smax = max(smax, np.float64(rgb[b, 0, y, x]) + np.float64(rgb[b, 1, y, x]) + np.float64(rgb[b, 2, y, x]))
-        thr = smax / 3.0 * 0.1
+        thr = _rgb_max(rgb, interleaved, scale, b) / 3.0 * 0.1
         tags[:] = -1
         pk[:] = 0.0
         for i in range(out.shape[2]):
@@ -109,7 +149,10 @@ def level1_channels(rgb, eps, out, peak):
                 s = y % 5  # the rows of one window are < 5 apart: distinct slots
                 if tags[s] != y:
                     tags[s] = y
-                    _colour_row(rgb, b, y, thr, eps, ring[s], pk)
+                    if interleaved:
+                        _colour_row8(rgb, scale, b, y, thr, eps, ring[s], pk, buf)
+                    else:
+                        _colour_row(rgb, b, y, thr, eps, ring[s], pk)
             s0, s1, s2 = _sym(2 * i - 2, H) % 5, _sym(2 * i - 1, H) % 5, _sym(2 * i, H) % 5
             s3, s4 = _sym(2 * i + 1, H) % 5, _sym(2 * i + 2, H) % 5
             for c in range(3):
@@ -237,20 +280,24 @@ def gabor_planes(x, kx, ky, g, kappa, out):
     one orientation (the envelope and the carrier both factor over x and y), ``g`` the 1-D
     envelope and ``kappa`` the zero-mean constant (the envelope's sum is folded into ``kx``
     and ``kappa``). ``kx, ky``: (4, 2, T) real and imaginary taps; ``g``: (T,); ``kappa``:
-    (4, 2).
+    (4, 2), all of one float type, in which the sums are computed.
     """
     P, h, w = x.shape
     T = g.shape[0]
     r = T // 2
-    row = np.empty(w + 2 * r)
-    A = np.empty((4, 2, h, w))  # row pass of the complex factors
-    G = np.empty((h, w))  # row pass of the envelope
-    cre = np.empty(w)
-    cim = np.empty(w)
+    dt = g.dtype  # the taps' type (the model passes float64), in which the sums are computed
+    row = np.empty(w + 2 * r, dt)
+    A = np.empty((4, 2, h, w), dt)  # row pass of the complex factors
+    G = np.empty((h, w), dt)  # row pass of the envelope
+    cre = np.empty(w, dt)
+    cim = np.empty(w, dt)
     for p in range(P):
         for i in range(h):
-            for j in range(w + 2 * r):
+            for j in range(r):  # mirrored borders, then the row itself
                 row[j] = x[p, i, _sym(j - r, w)]
+                row[w + r + j] = x[p, i, _sym(w + j, w)]
+            for j in range(w):
+                row[r + j] = x[p, i, j]
             for j in range(w):
                 G[i, j] = 0.0
             for o in range(4):

@@ -77,7 +77,7 @@ import numpy as np
 
 from psysim.errors import ParameterError, PsysimError
 from psysim.saliency import jit
-from psysim.saliency.image import as_rgb
+from psysim.saliency.image import as_rgb, rgb8_image
 from psysim.saliency.kernels import (  # noqa: F401  (re-exported: the model's public building blocks)
     BATCH_PIXELS,
     CENTRE_LEVELS,
@@ -280,9 +280,14 @@ class IttiKoch:
                         None if res.feature_maps is None else {k: v[j] for k, v in res.feature_maps.items()},
                     )
             return out
-        rgb = as_rgb(image, where=where, dtype=self.dtype, channels_first=True)
-        single = rgb.ndim == 3
-        res = self._compute(rgb[None] if single else rgb, keep_features)
+        rgb = rgb8_image(image, where) if self._kernels().compiled else None
+        if rgb is not None:  # (N, H, W, 3) 8-bit, read as it is: the compiled kernels scale it as as_rgb does
+            single = rgb.ndim == 3
+            res = self._compute(rgb[None] if single else rgb, keep_features, 1.0 / 255.0)
+        else:
+            rgb = as_rgb(image, where=where, dtype=self.dtype, channels_first=True)
+            single = rgb.ndim == 3
+            res = self._compute(rgb[None] if single else rgb, keep_features)
         if single:
             res.saliency = res.saliency[0]
             res.conspicuity = {k: v[0] for k, v in res.conspicuity.items()}
@@ -299,17 +304,18 @@ class IttiKoch:
             return dog_normalize(maps, level, width, int(self.iterations), span=span)
         return fast.maxnorm(maps, float(self.lm_threshold), span)
 
-    def _compute(self, rgb: np.ndarray, keep_features: bool) -> SaliencyResult:
-        """rgb: (B, 3, H, W) float -> SaliencyResult with batch axis.
+    def _compute(self, rgb: np.ndarray, keep_features: bool, scale: float | None = None) -> SaliencyResult:
+        """rgb: (B, 3, H, W) float, or with ``scale`` (B, H, W, 3) 8-bit values to multiply by it
+        (compiled kernels only) -> SaliencyResult with batch axis.
 
         Large batches are computed in chunks of about :data:`BATCH_PIXELS` pixels: batching
         removes per-call overhead for small images, but beyond a few hundred thousand pixels
         the arrays leave the CPU caches and a batch becomes slower per image than one image.
         """
-        B, _, H, W = rgb.shape
+        B, H, W = rgb.shape[0], *_image_hw(rgb, scale)
         step = max(1, BATCH_PIXELS // (H * W))
         if B > step:
-            parts = [self._compute_chunk(rgb[i : i + step], keep_features) for i in range(0, B, step)]
+            parts = [self._compute_chunk(rgb[i : i + step], keep_features, scale) for i in range(0, B, step)]
             cat = lambda xs: np.concatenate(xs, axis=0)  # noqa: E731
             return SaliencyResult(
                 saliency=cat([p.saliency for p in parts]),
@@ -317,20 +323,20 @@ class IttiKoch:
                 image_shape=(H, W),
                 feature_maps=None if not keep_features else {k: cat([p.feature_maps[k] for p in parts]) for k in parts[0].feature_maps},
             )
-        return self._compute_chunk(rgb, keep_features)
+        return self._compute_chunk(rgb, keep_features, scale)
 
     def _kernels(self) -> _Kernels:
         return _Kernels(JIT and jit.AVAILABLE, self.normalization == "maxnorm")
 
-    def _compute_chunk(self, rgb: np.ndarray, keep_features: bool) -> SaliencyResult:
-        B, _, H, W = rgb.shape
-        dt = rgb.dtype
+    def _compute_chunk(self, rgb: np.ndarray, keep_features: bool, scale: float | None = None) -> SaliencyResult:
+        H, W = _image_hw(rgb, scale)
+        dt = np.dtype(self.dtype)
         fast = self._kernels()
-        level1, peak = fast.level1(rgb)  # (B, 3, H/2, W/2): I, R-G, B-Y; (B, 3) full-res peaks
+        level1, peak = fast.level1(rgb, dt, scale)  # (B, 3, H/2, W/2): I, R-G, B-Y; (B, 3) full-res peaks
         # channel order of the centre-surround stack: I, RG, BY, O0..O135, or with on_off
         # I+, RG+, BY+, I-, RG-, BY-, O0..O135 (see the on_off parameter)
         chan = [0, 1, 2, 0, 1, 2, 0, 0, 0, 0] if self.on_off else [0, 1, 2, 0, 0, 0, 0]
-        tol = (FEATURE_RTOL * peak[:, chan]).astype(rgb.dtype)  # (B, maps)
+        tol = (FEATURE_RTOL * peak[:, chan]).astype(dt)  # (B, maps)
         pyr = [None, level1]  # level 0 is never kept (no map reads it)
         for _ in range(N_LEVELS - 2):
             pyr.append(fast.reduce(pyr[-1]))
@@ -376,6 +382,11 @@ class IttiKoch:
         )
 
 
+def _image_hw(rgb: np.ndarray, scale) -> tuple[int, int]:
+    """Height and width of planes (B, 3, H, W), or of 8-bit (B, H, W, 3) images (``scale`` set)."""
+    return (rgb.shape[1], rgb.shape[2]) if scale is not None else (rgb.shape[2], rgb.shape[3])
+
+
 JIT = True
 """Use the compiled kernels of :mod:`psysim.saliency.jit` where numba is installed (set False to
 run the numpy kernels; the tests compare the two)."""
@@ -392,13 +403,13 @@ class _Kernels:
         self.compiled = compiled
         self.maxnorm_compiled = compiled and maxnorm_compiled
 
-    def level1(self, rgb):
+    def level1(self, rgb, dtype, scale=None):
         if not self.compiled:
             return level1_channels(rgb)
-        B, _, H, W = rgb.shape
-        out = np.empty((B, 3, (H + 1) // 2, (W + 1) // 2), dtype=rgb.dtype)
+        B, H, W = rgb.shape[0], *_image_hw(rgb, scale)
+        out = np.empty((B, 3, (H + 1) // 2, (W + 1) // 2), dtype=dtype)
         peak = np.empty((B, 3))
-        jit.level1_channels(rgb, COLOUR_EPS, out, peak)
+        jit.level1_channels(rgb, scale is not None, dtype.type(1.0 if scale is None else scale), COLOUR_EPS, out, peak)
         return out, peak
 
     def reduce(self, x):
