@@ -46,7 +46,10 @@ The recovery fits cost what observer fits cost: measured by ``benchmarks/bench_r
 process, one data set per task from CGS at its defaults with observer 1's cell counts) as
 6.5 (CGS), 5.5 (GS), 19.0 (GS6) and 2.1 (FIT) CPU-s per fit, mean over the 3 tasks: about 400
 CPU-s for the default study (48 fits), i.e. at best about 3.5 min with 2 workers on an idle
-2-core machine, and proportionally more per extra ``recovery_sets``. Before the recovery study
+2-core machine, and proportionally more per extra ``recovery_sets``. In a run
+(``--set models=cgs,fit --set tasks=spatial --set recovery_sets=3``, serial, load 17-22 on 2
+cores, 2026-12-03) the recovery stage's 12 fits took 421 s wall (the whole run 1464 s wall,
+348 CPU-s). Before the recovery study
 existed: measured once for FIT, GS and CGS (2026-11-27, 2 processes,
 machine shared with other work, load 5-8 on 2 cores, before the fits were split into tasks per
 start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
@@ -130,9 +133,10 @@ TABLES = {
                                                              "median_delta_bic": "float", "winner": "str", "a_n": "int",
                                                              "a_right": "int", "b_n": "int", "b_right": "int",
                                                              "recovered": "int", "n_sets": "int", "power": "float",
-                                                             "mimicry": "float", "status": "str"},
+                                                             "mimicry": "float", "mimic_lead": "float",
+                                                             "beyond_mimicry": "int", "status": "str"},
                                    keys=("task", "model_a", "model_b"),
-                                   nullable=("median_delta_bic", "winner", "power", "mimicry")),
+                                   nullable=("median_delta_bic", "winner", "power", "mimicry", "mimic_lead")),
 }
 """The run folder's tables, checked when the run writes them and when `psysim report` reads them."""
 
@@ -303,6 +307,9 @@ def run(ctx):
     for m in models:
         r.cite(get_model(m).citation)
     r.cite("Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation of response time distributions. Psychonomic Bulletin & Review, 9(2), 394-401.")
+    if not rec["model_recovery"].empty:
+        r.cite(recovery.CITATIONS[0])
+        r.cite(recovery.CITATIONS[1])
     r.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "models": ", ".join(models)})
 
 FIGURE_CAPTIONS = {

@@ -107,10 +107,17 @@ def test_verdicts_follow_the_recovery_rules():
     ab = v.loc[("t1", "a", "b")]
     assert (ab["a_wins"], ab["b_wins"], ab["winner"], ab["recovered"], ab["n_sets"]) == (3, 1, "a", 4, 4)
     assert ab["power"] == 1 and ab["mimicry"] == 0 and ab["status"] == "supported"
+    assert ab["mimic_lead"] == pytest.approx(-10.0) and ab["beyond_mimicry"] == 4  # b-made: b wins by 10
     assert ab["median_delta_bic"] == pytest.approx(-1.0)
-    # a beats c for every observer, but c's own data are won by a: a's win says nothing
+    # a beats c for every observer, but c's own data are won by a, by 12 BIC, more than any
+    # observer's lead (4 to 8): a's win says nothing
     ac = v.loc[("t1", "a", "c")]
-    assert ac["winner"] == "a" and ac["mimicry"] == 1 and ac["status"] == "not supported"
+    assert ac["winner"] == "a" and ac["mimicry"] == 1 and ac["mimic_lead"] == pytest.approx(12.0)
+    assert ac["beyond_mimicry"] == 0 and ac["status"] == "not supported"
+    # b beats c on c's own data too, but by 1 BIC; every observer prefers b by 7: the verdict holds
+    bc = v.loc[("t1", "b", "c")]
+    assert bc["winner"] == "b" and bc["power"] == 1 and bc["mimicry"] == 1 and bc["mimic_lead"] == pytest.approx(1.0)
+    assert bc["beyond_mimicry"] == 4 and bc["status"] == "supported"
     # t2: the observers are split and the pair never picks its generator
     t2 = v.loc[("t2", "a", "b")]
     assert t2["winner"] == "" and t2["median_delta_bic"] == pytest.approx(1.0)
