@@ -36,7 +36,13 @@ def _njit(fn):
     # no NaN or infinity reaches these kernels (images are checked finite), which lets the
     # compiler vectorise the max/min loops; no reassociation or fused multiply-add, so every
     # sum is rounded in the order written
-    return numba.njit(cache=True, nogil=True, fastmath={"nnan", "ninf", "nsz"})(fn) if AVAILABLE else fn
+    if not AVAILABLE:
+        return fn
+    opts = {"nogil": True, "fastmath": {"nnan", "ninf", "nsz"}}
+    try:
+        return numba.njit(cache=True, **opts)(fn)
+    except RuntimeError:  # no writable place for numba's cache: compile once per process instead
+        return numba.njit(**opts)(fn)
 
 
 @_njit
