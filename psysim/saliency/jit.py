@@ -10,7 +10,8 @@ compares the two, and both with the literal reference).
 numba is optional (``pip install psysim[fast]``); without it, or with the environment variable
 ``PSYSIM_NO_JIT=1``, :data:`AVAILABLE` is False and the model runs the numpy kernels. The
 compiled functions are cached on disk (numba ``cache=True``), so only the first call on a
-machine pays the compilation (a few seconds).
+machine pays the compilation: 14 s of CPU time for the float and 8-bit signatures together on
+the development machine (41 s of wall time at load 17), then under a millisecond to load.
 """
 
 from __future__ import annotations
