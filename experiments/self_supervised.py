@@ -36,7 +36,8 @@ Then, with every backbone frozen unless said otherwise:
    mixture fitted per map and seed, primary ll_bits on test images with Holm-corrected Wilcoxon
    tests (``fixation_tests.csv``), NSS, CC and AUC-Judd secondary.
 4. **Pointing game** (``pointing.csv``): is each map's maximum on the target of held-out
-   target-present search displays? Chance is the target box's share of the image.
+   target-present search displays (the ledger refuses any training display)? Chance is the
+   target box's share of the image.
 
 Every CI resamples training seeds and units (images, pictures, displays) together (pigeonhole
 bootstrap, :func:`psysim.networks.ssl_eval.seed_unit_bootstrap`). ``comparisons.csv`` holds,
@@ -388,7 +389,7 @@ def fixation_scores(ctx, reps, images, s):
     return per, fit
 
 
-def pointing_per_display(ctx, reps, s) -> pd.DataFrame:
+def pointing_per_display(ctx, reps, ledger, s) -> pd.DataFrame:
     """Pointing-game hits of every map on held-out target-present displays (one row per
     display, map and seed; Itti-Koch once, seed -1) and each display's chance (box area share)."""
     from psysim.networks import pointing_game, target_box_array
@@ -398,6 +399,7 @@ def pointing_per_display(ctx, reps, s) -> pd.DataFrame:
     imgs, si = search_images(n_per_cell=s["pointing_displays"], size=s["size"], seed=_seed(ctx, "pointing"))
     tab = si.table.reset_index(drop=True)
     present = np.flatnonzero(tab["target_present"].to_numpy(dtype=bool))
+    ledger.check_disjoint(imgs.subset(present), "pointing displays")  # no display the networks trained on
     ids = tab["display_id"].to_numpy()[present]
     boxes = target_box_array(si.displays, ids, s["size"])
     x = imgs.tensor(torch.from_numpy(present))
@@ -458,7 +460,7 @@ def _run(ctx, s):
     fix_sum = fix_sum.join(info, on="map").assign(chance=lambda d: d["metric"].map(CHANCE), n_images=lambda d: d["n_units"])
     tests = primary_family(fix_img, fix_sum, FIXED, FIX_MEASURES, ctx.rng_for("fixations", "tests"), s["n_boot"])
     with ctx.timer("pointing"):
-        point = pointing_per_display(ctx, reps, s)
+        point = pointing_per_display(ctx, reps, ledger, s)
     point_sum, point_boots = seed_unit_summary(point, "display", ctx.rng_for("bootstrap", "pointing"), s["n_boot"])
     pinfo = point.drop_duplicates("map").set_index("map")[["backbone", "method"]]
     pointing = point_sum.join(pinfo, on="map").rename(columns={"mean": "rate", "n_units": "n"}).assign(chance=float(point.drop_duplicates("display")["chance"].mean()))
