@@ -45,6 +45,12 @@ per question, the best backbone, the runner-up and their paired difference with 
 (and, for fixations, the Holm-adjusted Wilcoxon p), from which the report says which backbone
 is best or that none is reliably. Rendering: :mod:`psysim.report.ssl` (``psysim report DIR --lang ja``).
 
+Cost, measured on the shared 2-core machine (one torch thread, ``nice -n 5``): ``--quick`` (2
+seeds) 37 s user + 4 s system CPU, 3 min 05 s wall at load average 19.8-21.6 (2026-12-03); the
+full run (3 seeds) was started at load 22-26 and had not finished when this was written, so its
+cost after the seeds, the pictures and the protocol were added is not measured here (before
+them, one seed: 3 min 48 s wall on a nearly idle machine).
+
 Run:  psysim run self-supervised [--quick] [--seed N] [--lang ja] [--set arch=mbconv] [--set seeds=5]
   or  python -m psysim.experiments.self_supervised --quick
 """
