@@ -21,13 +21,16 @@ STATUS_TEXT = {
 
 def confusion_figure(confusion: pd.DataFrame, models, labels: dict):
     """Heat maps of BIC-winner counts (rows: generating model, columns: winner), one panel per
-    task and one for all tasks, with the counts written in the cells and one colour bar."""
+    task and one for all tasks (only one panel for a single task), with the counts written in
+    the cells and one colour bar."""
     import matplotlib.pyplot as plt
 
     tasks = list(dict.fromkeys(confusion["task"]))
+    if len(tasks) == 2:  # one task: its panel is the "all" panel
+        tasks = tasks[:1]
     models = list(models)
-    vmax = max(1, int(confusion.loc[confusion["task"] == "all", "count"].max() if len(confusion) else 1))
-    fig, axes = plt.subplots(1, len(tasks), figsize=(3.2 * len(tasks) + 1.2, 3.6), squeeze=False)
+    vmax = max(1, int(confusion["count"].max()) if len(confusion) else 1)
+    fig, axes = plt.subplots(1, len(tasks), figsize=(3.0 * len(tasks) + 2.6, 3.8), squeeze=False, layout="constrained")
     names = [labels.get(m, m) for m in models]
     im = None
     for ax, task in zip(axes[0], tasks):
@@ -43,7 +46,11 @@ def confusion_figure(confusion: pd.DataFrame, models, labels: dict):
         ax.set_xlabel("lowest BIC (fitted model)")
         ax.set_title(f"{task} ({int(c.sum())} data sets)", fontsize=9)
     axes[0, 0].set_ylabel("generating model")
-    fig.colorbar(im, ax=list(axes[0]), shrink=0.8, label="simulated data sets")
+    from matplotlib.ticker import MaxNLocator
+
+    bar = fig.colorbar(im, ax=list(axes[0]), shrink=0.8, label="simulated data sets")
+    bar.locator = MaxNLocator(integer=True)  # counts
+    bar.update_ticks()
     return fig
 
 
