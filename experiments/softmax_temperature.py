@@ -60,13 +60,13 @@ from psysim.fitting.quantile_fit import _counts, _edges, multinomial_loglik, qua
 from psysim.models import get_model
 from psysim.models.softmax_search import SoftmaxCellPredictor
 from psysim.options import Option
-from psysim.report import Report
-from psysim.softmax import entropy, softmax
+from psysim.report.softmax import misfit_notes  # noqa: F401  (public: the report's misfit sentences)
 from psysim.stats import WOLFE2010_TRIM, cell_summary, search_slopes, slope_ratio
 from psysim.tables import TableSpec
 
 NAME = "softmax-temperature"
 DESCRIPTION = "Inverse temperature of softmax attention fitted per task and observer to Wolfe et al. (2010), priority maps compared by BIC"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 USES_EXECUTOR = True  # its fits run as executor tasks: --set workers/scheduler/shard apply, runs resume
 
 TASKS = ("feature", "conjunction", "spatial")
@@ -414,29 +414,38 @@ def run(ctx):
     ctx.write_table(order, "order.csv")
     ctx.write_table(bic, "bic.csv")
 
-    figs = [
-        (teaching_figure(), "teaching.png", "Figure 1. Softmax selection probabilities of six items with priorities 1, 0.8, 0.5, 0.5, 0.2 and 0 against the inverse temperature beta (left), and the entropy of the selection distribution (right). At beta = 0 every item has probability 1/6 (entropy log2 6 = 2.58 bits); as beta grows the most active item takes over (entropy 0). beta is 1/T: the partition function Z = sum exp(beta a_i) normalises the Boltzmann weights."),
-        (sweep_figure(sweep), "sweep.png", "Figure 2. Search slopes (ms/item, 95% CI over trials) and absent:present slope ratios of the softmax model on the Guided Search priority map as functions of beta, with all other parameters at their defaults."),
-        (fits_figure(fits), "fits.png", "Figure 3. Fitted beta per task (95% profile-likelihood CIs; arrows: open upper bound) for the pooled group (large markers) and each observer (small markers), per priority map."),
-        (profile_figure(profiles), "profiles.png", "Figure 4. Profile log-likelihood of beta for the group fits, relative to the maximum; the dashed line is the 95% cut-off (-1.92)."),
-    ]
-    for fig, name, _ in figs:
-        ctx.save_figure(fig, name)
-    report = _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid)
-    for fig, _, cap in figs:
-        report.figure(fig, cap)
-    report.cite(WOLFE2010.citation, WOLFE2010.licence)
-    report.cite(get_model("softmax").citation)
-    report.cite("Wolfe, J. M. (1994). Guided Search 2.0: A revised model of visual search. Psychonomic Bulletin & Review, 1(2), 202-238.")
-    report.cite("Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation of response time distributions. Psychonomic Bulletin & Review, 9(2), 394-401.")
+    ctx.metadata.update({"maps": maps, "n_displays": n_displays, "n_draws": n_draws, "beta_grid": grid.tolist()})
+    _render(ctx.out, ctx.lang, _info(ctx.metadata, ctx.seed, ctx.quick), ctx.out / "report.html", save_figure=ctx.save_figure)
+
+
+def _info(meta: dict, seed, quick) -> dict:
     from psysim.runs import library_versions
 
-    report.write(ctx.out / "report.html", metadata={"experiment": NAME, "seed": ctx.seed, "quick": ctx.quick, "maps": ",".join(maps),
-                                                    "displays per cell": n_displays, "orders per display": n_draws,
-                                                    "beta grid": f"{len(grid)} values, 0 to {grid[-1]:g}", "trimming": WOLFE2010_TRIM.describe(),
-                                                    **library_versions()})
-    ctx.metadata.update({"maps": maps, "n_displays": n_displays, "n_draws": n_draws, "beta_grid": grid.tolist()})
+    return {"seed": seed, "quick": quick, "maps": list(meta["maps"]), "n_displays": meta["n_displays"], "n_draws": meta["n_draws"],
+            "beta_grid": list(meta["beta_grid"]), "nuisance": NUISANCE, "t_item_low": _LOG["t_item"][0], "trim": WOLFE2010_TRIM,
+            "versions": library_versions(),
+            "citations": [(WOLFE2010.citation, WOLFE2010.licence), (get_model("softmax").citation, "")] + [(c, "") for c in CITATIONS]}
 
+
+CITATIONS = (
+    "Wolfe, J. M. (1994). Guided Search 2.0: A revised model of visual search. Psychonomic Bulletin & Review, 1(2), 202-238.",
+    "Heathcote, A., Brown, S., & Mewhort, D. J. K. (2002). Quantile maximum likelihood estimation of response time distributions. Psychonomic Bulletin & Review, 9(2), 394-401.",
+)
+
+
+def _render(run_dir, lang, info, out, save_figure=None):
+    from psysim.report.softmax import render
+
+    return render(run_dir, lang, info, out, TABLES, save_figure=save_figure)
+
+
+def report(run_dir, lang: str = "en", out=None):
+    """Re-render the report of a softmax-temperature run folder from its tables, in ``lang``
+    (``psysim report RUN_DIR --lang ja``)."""
+    from psysim.cli.report import report_inputs
+
+    run_dir, meta, out = report_inputs(run_dir, NAME, lang, out)
+    return _render(run_dir, lang, _info(meta, meta["seed"], meta.get("quick", False)), out)
 
 # -- analyses -------------------------------------------------------------------------------------
 def beta_sweep(ctx, n_per_cell: int, betas=(0.0, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0)) -> pd.DataFrame:
@@ -494,175 +503,7 @@ def bic_table(fits: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-# -- figures ----------------------------------------------------------------------------------------
-def teaching_figure():
-    import matplotlib.pyplot as plt
-
-    a = np.array([1.0, 0.8, 0.5, 0.5, 0.2, 0.0])
-    betas = np.geomspace(0.01, 300, 300)
-    p = softmax(a, betas[:, None])
-    h = entropy(a, betas[:, None]) / np.log(2)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for i in range(len(a)):
-        ax1.plot(betas, p[:, i], lw=2, label=f"a = {a[i]:g}" + (" (x2)" if i == 2 else ""), ls="-" if i != 3 else ":")
-    ax1.axhline(1 / len(a), color="grey", lw=0.8, ls="--")
-    ax1.text(0.012, 1 / len(a) + 0.02, "beta -> 0: uniform (1/6)", fontsize=8, color="grey")
-    ax1.set(xscale="log", xlabel="inverse temperature beta (1/T)", ylabel="selection probability p_i", ylim=(0, 1.02))
-    ax1.legend(fontsize=8, frameon=False)
-    ax2.plot(betas, h, color="k", lw=2)
-    ax2.axhline(np.log2(len(a)), color="grey", ls="--", lw=0.8)
-    ax2.set(xscale="log", xlabel="inverse temperature beta (1/T)", ylabel="entropy of selection (bits)")
-    fig.tight_layout()
-    return fig
-
-
-def sweep_figure(sweep: pd.DataFrame):
-    import matplotlib.pyplot as plt
-
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.8))
-    x = sweep["beta"].replace(0, 0.25)
-    for (task, tp), g in sweep.assign(x=x).groupby(["task", "target_present"], sort=False):
-        ax1.errorbar(g["x"], g["slope"], yerr=[g["slope"] - g["ci_low"], g["ci_high"] - g["slope"]], marker="o" if tp else "s",
-                     ls="-" if tp else "--", label=f"{task}, {'present' if tp else 'absent'}", capsize=2)
-    ax1.set(xscale="log", xlabel="beta (0 drawn at 0.25)", ylabel="search slope (ms/item)")
-    ax1.legend(fontsize=7, frameon=False)
-    r = sweep.assign(x=x).drop_duplicates(["task", "beta"])
-    for task, g in r.groupby("task", sort=False):
-        ax2.plot(g["x"], g["ratio"], marker="o", label=task)
-    ax2.axhline(2, color="grey", ls="--", lw=0.8)
-    ax2.set(xscale="log", xlabel="beta (0 drawn at 0.25)", ylabel="absent:present slope ratio (present slope > 2 ms/item)")
-    ax2.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-def fits_figure(fits: pd.DataFrame):
-    import matplotlib.pyplot as plt
-
-    maps = list(pd.unique(fits["priority"]))
-    fig, axes = plt.subplots(1, len(maps), figsize=(3.6 * len(maps), 3.6), squeeze=False)
-    for ax, pmap in zip(axes[0], maps):
-        f = fits[fits["priority"] == pmap]
-        top = float(np.nanmax(np.where(np.isfinite(f["ci_high"]), f["ci_high"], f["beta"]))) * 1.1 + 0.1
-        for i, task in enumerate(TASKS):
-            t = f[f["task"] == task]
-            for j, (_, r) in enumerate(t.iterrows()):
-                grp = r["subject"] == "group"
-                xpos = i + (0.0 if grp else -0.3 + 0.6 * j / max(len(t), 1))
-                hi = r["ci_high"] if np.isfinite(r["ci_high"]) else top
-                ax.plot([xpos, xpos], [r["ci_low"], hi], color="k" if grp else "0.6", lw=2 if grp else 1)
-                if not np.isfinite(r["ci_high"]):
-                    ax.annotate("", (xpos, top), (xpos, top * 0.93), arrowprops={"arrowstyle": "->", "color": "0.4"})
-                ax.plot(xpos, r["beta"], "o", ms=8 if grp else 4, color="C3" if grp else "C0")
-        ax.set(xticks=range(len(TASKS)), xticklabels=TASKS, ylabel="beta", title=f"priority map: {pmap}")
-    fig.tight_layout()
-    return fig
-
-
-def profile_figure(profiles: pd.DataFrame):
-    import matplotlib.pyplot as plt
-
-    g = profiles[profiles["subject"] == "group"]
-    maps = list(pd.unique(g["priority"]))
-    fig, axes = plt.subplots(1, len(maps), figsize=(3.6 * len(maps), 3.4), squeeze=False)
-    for ax, pmap in zip(axes[0], maps):
-        for task in TASKS:
-            p = g[(g["priority"] == pmap) & (g["task"] == task)]
-            ax.plot(p["beta"].replace(0, 0.02), p["loglik"] - p["loglik"].max(), marker=".", label=task)
-        ax.axhline(-CHI2_95 / 2, color="grey", ls="--", lw=0.8)
-        ax.set(xscale="log", ylim=(-40, 2), xlabel="beta (0 drawn at 0.02)", ylabel="profile log-likelihood", title=pmap)
-        ax.legend(fontsize=8, frameon=False)
-    fig.tight_layout()
-    return fig
-
-
-# -- report ------------------------------------------------------------------------------------------
-def _fmt_ci(r) -> str:
-    hi = "inf" if not np.isfinite(r["ci_high"]) else f"{r['ci_high']:.2f}"
-    return f"beta = {r['beta']:.2f}, 95% CI [{r['ci_low']:.2f}, {hi}]"
-
-
-def _report(ctx, fits, order, bic, sweep, maps, n_displays, n_draws, grid) -> Report:
-    r = Report("Softmax temperature: how sharply attention selects")
-    r.text(
-        "Attention is modelled as a softmax (Boltzmann) distribution over the items of a search display: item i with "
-        "priority a_i is selected with probability exp(beta a_i) / Z, one item at a time, with inhibition of return and a "
-        "Competitive Guided Search quit unit (Moran et al., 2013). With the target-indicator priority map the model is CGS "
-        "with target weight exp(beta). beta = 0 is random serial search; large beta is pop-out. The inverse temperature was "
-        "fitted per task, to the pooled observers and to each observer of Wolfe, Palmer and Horowitz (2010), by quantile "
-        f"maximum likelihood with the seven other parameters profiled out ({WOLFE2010_TRIM.describe()}; every error trial counts). "
-        f"Likelihoods of the feature-based maps average over {n_displays} generated displays per cell with {n_draws} sampled "
-        f"selection orders each; the target map's likelihood is exact. beta was profiled on {len(grid)} grid values from 0 to "
-        f"{grid[-1]:g}; a CI that reaches the top of the grid is reported as open (upper bound inf)."
-    )
-    r.heading("Does beta follow feature > conjunction > spatial?")
-    lines = []
-    for pmap in maps:
-        g = fits[(fits["priority"] == pmap) & (fits["subject"] == "group")].set_index("task")
-        if not set(TASKS) <= set(g.index):
-            continue
-        b = g.loc[list(TASKS), "beta"].to_numpy()
-        holds = bool(b[0] > b[1] > b[2])
-        sep = bool(g.loc["feature", "ci_low"] > g.loc["conjunction", "ci_high"] and g.loc["conjunction", "ci_low"] > g.loc["spatial", "ci_high"])
-        desc = "; ".join(f"{t}: {_fmt_ci(g.loc[t])}" for t in TASKS)
-        lines.append(f"{pmap} map, group: {desc}. The expected order {'holds' if holds else 'does NOT hold'}"
-                     + (" and the CIs do not overlap." if sep else (" but some CIs overlap." if holds else ".")))
-        o = order[(order["priority"] == pmap) & order["prob_superiority"].notna()] if "prob_superiority" in order else order.iloc[0:0]
-        if len(o):
-            parts = [f"{row['comparison']}: P(superiority) = {row['prob_superiority']:.2f}, median {row['median_high']:.2f} vs {row['median_low']:.2f}, "
-                     f"one-sided Mann-Whitney p = {row['mannwhitney_p']:.3g}" for _, row in o.iterrows()]
-            per = all(row["prob_superiority"] > 0.5 for _, row in o.iterrows() if row["comparison"] != "feature > spatial")
-            lines.append(f"{pmap} map, observers (different people in each task, so compared between groups): " + "; ".join(parts)
-                         + f". The expected order {'holds' if per else 'does NOT hold'} for the observers' betas (it holds when the probability of superiority is above 0.5 for both adjacent pairs).")
-    r.bullets(lines)
-    r.note("Observer numbers denote different people in different tasks (the data set's SOURCE.md), so the per-observer order is "
-           "tested between groups of observers, not within people.")
-    tg = fits[(fits["priority"] == "target") & (fits["subject"] == "group")].set_index("task")
-    if len(tg):
-        r.note("beta and the dwell time trade off: a search slope is about the dwell time times the expected number of items "
-               "visited, and a low beta (many visits) with short dwells can mimic a high beta with long dwells. What separates "
-               "them is the shape of the RT distributions. At the group maximum of the target map the profiled dwell is "
-               + "; ".join(f"{t}: t_item {row['t_item']:.0f} ms, CV {row['item_cv']:.2f} (beta {row['beta']:.2f})" for t, row in tg.iterrows())
-               + ". A short, highly variable dwell (CV well above 1) at a beta near 0 means the data prefer many fast, variable "
-               "identifications of randomly chosen items to a guided search with slower identifications.")
-    lo, _ = _LOG["t_item"]
-    stuck = fits[(fits["subject"] == "group") & (fits["t_item"] <= 1.5 * lo)]
-    if len(stuck):
-        r.note("No usable guidance: " + "; ".join(f"{row['priority']} map, {row['task']} (beta {row['beta']:.2f})" for _, row in stuck.iterrows())
-               + f". Here the dwell time sits at its lower bound ({lo:g} ms): the best the map allows is to give up searching and "
-               "put all of the RT into the non-decision time, because guiding by this map would send attention to the wrong "
-               "items first on some displays (long predicted RTs that people do not show). beta = 0 and random search are then "
-               "the same model, and beta is not evidence about how sharply people select.")
-    flat = fits[(fits["priority"].isin(["gs", "contrast"])) & (fits["task"] == "spatial")]
-    if len(flat):
-        r.note("The Guided Search and bottom-up contrast maps give every item in the 2-vs-5 task the same priority (shape does not "
-               "guide, Wolfe 1994), so beta cannot change the predictions there: its profile is flat and its CI spans the grid. "
-               "Their spatial-task beta is not evidence about guidance.")
-    r.table(fits[fits["subject"] == "group"][["priority", "task", "beta", "ci_low", "ci_high", "bic", *NUISANCE]],
-            caption="Table 1. Group fits (pooled observers): fitted beta with 95% profile-likelihood CI, BIC and the profiled parameters (ms where timed).", digits=3)
-    r.table(order, caption="Table 2. The order of beta across tasks: group comparison and between-observer comparison.", digits=3)
-    r.heading("Which priority map? (BIC)")
-    if len(maps) > 1:
-        multi = bic[bic["delta_bic"].notna()]  # data sets where maps compete
-        best = multi[multi["best"].astype(bool)].groupby(["priority"]).size().reindex(maps, fill_value=0)
-        gb = multi[multi["subject"] == "group"]
-        gbest = gb["best"].astype(bool)
-        txt = [f"{t}: best map {gb[(gb['task'] == t) & gbest]['priority'].iloc[0]}; ΔBIC of the others: "
-               + ", ".join(f"{row['priority']} {row['delta_bic']:.0f}" for _, row in gb[(gb['task'] == t) & ~gbest].iterrows())
-               for t in TASKS if (gb["task"] == t).any()]
-        r.bullets(txt + ["Across all data sets fitted with more than one map, the map with the lowest BIC: " + ", ".join(f"{m} {n}×" for m, n in best.items())])
-        r.table(multi.pivot_table(index=["task", "subject"], columns="priority", values="delta_bic").reset_index(),
-                caption="Table 3. BIC of each priority map minus the best map's, per data set fitted with more than one map (0 = best; every map has 8 free parameters).", digits=1)
-    r.heading("Observers")
-    r.table(fits[fits["subject"] != "group"][["priority", "task", "subject", "beta", "ci_low", "ci_high", "bic"]],
-            caption="Table 4. Per-observer fits.", digits=3)
-    r.heading("Beta sweep")
-    s = sweep[sweep["target_present"]].set_index(["task", "beta"])["slope"]
-    r.text("On the Guided Search map, with the other parameters at their defaults, raising beta flattens the target-present slope: "
-           + "; ".join(f"{t} {s[(t, sweep['beta'].min())]:.1f} ms/item at beta = 0 to {s[(t, sweep['beta'].max())]:.1f} at beta = {sweep['beta'].max():g}" for t in TASKS)
-           + ". The spatial task's map is flat, so its slope does not change with beta.")
-    r.table(sweep, caption="Table 5. Slopes (ms/item) with 95% CIs, absent:present ratios and error rates along the beta sweep.", digits=2)
-    return r
+# figures, sentences and the report: psysim/report/softmax.py (drawn from the tables, in English or Japanese)
 
 
 if __name__ == "__main__":
