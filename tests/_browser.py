@@ -123,7 +123,7 @@ def check_page(html_path, chromium: str | None = None, workdir=None, timeout: fl
     if chromium is None:
         raise FileNotFoundError("no chromium executable on PATH")
     page = Path(html_path).read_text(encoding="utf-8")
-    body = re.sub(r"data:[^\"')]+", "", page)
+    body = re.sub(r"data:(?:image|font)/[^\"')]+", "", page)
     chars = "".join(sorted({c for c in body if ord(c) >= 0x20}))
     faces = "".join(
         f'@font-face{{font-family:"probe{adv}";src:url(data:font/ttf;base64,'

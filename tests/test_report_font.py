@@ -123,3 +123,10 @@ def test_tables_show_booleans_as_words_in_the_report_language():
     rj = Report("t", lang="ja")
     rj.table(df[["made"]])
     assert "<td>はい</td>" in rj.render() and "<td>いいえ</td>" in rj.render()
+
+
+def test_text_that_says_data_colon_is_still_in_the_subset():
+    r = Report("t", lang="ja")
+    r.text("data: 鬱蒼とした森")  # not a data URL: its characters are shown and must be embedded
+    cmap = embedded_font(r.render()).getBestCmap()
+    assert all(ord(c) in cmap for c in "鬱蒼森")

@@ -38,7 +38,7 @@ _CSS_LANG = {
 }
 # an English page with a few Japanese characters (a picture's Japanese name): the subset after the Latin fonts
 _CSS_CJK_FALLBACK = 'body{font-family:-apple-system,Segoe UI,Helvetica,Arial,"%s",sans-serif}' % FAMILY
-_DATA_URL = re.compile(r"data:[^\"')]+")
+_DATA_URL = re.compile(r"data:(?:image|font)/[^\"')]+")  # embedded files: base64, ASCII only
 
 
 # APA 7 (sections 6.42-6.44): Latin statistical symbols in italics, Greek ones (η, ε) upright,
