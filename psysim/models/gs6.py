@@ -1,7 +1,7 @@
 """Guided Search 6.0 (Wolfe 2021): a priority map, an asynchronous diffuser, a quitting signal.
 
 Wolfe, J. M. (2021). Guided Search 6.0: An updated model of visual search. *Psychonomic
-Bulletin & Review, 28*(4), 1060-1092 (doi:10.3758/s13423-020-01859-9). The model reads the
+Bulletin & Review*, 28(4), 1060-1092 (doi:10.3758/s13423-020-01859-9). The model reads the
 item tables of a :class:`~psysim.displays.DisplaySet`, so it searches the very displays the
 other models search.
 
