@@ -2,7 +2,7 @@
 
 The study fits every model to every simulated data set: models x models x tasks x
 ``recovery_sets`` fits (48 with the defaults). This script measures what one such fit costs per
-fitted model and task, with the run's own settings (``experiments/rt_distributions.SETTINGS``,
+fitted model and task, with the run's own settings (``experiments/rt_distributions.fit_settings``,
 full or ``--quick``), on data sets simulated by one generator with an observer's cell counts,
 and from those per-fit CPU times the cost of the whole study at a given size. It is a cost
 record, not a speed target (there is no baseline to compare with), so it does not use the
@@ -65,7 +65,7 @@ def main(argv=None) -> dict:
         sim = rec.simulate_like(get_model(a.generator), t, rec.cell_counts(obs), derive_seed(a.seed, "bench", t))
         sim_cpu = time.process_time() - c0
         for m in models:
-            spec = rt.fit_spec(f"bench/{a.generator}/{t}/{m}", m, t, sim, rt.SETTINGS[m][mode],
+            spec = rt.fit_spec(f"bench/{a.generator}/{t}/{m}", m, t, sim, rt.fit_settings(m, t, bool(mode)),
                                {"generator": a.generator, "task": t, "set": 0, "subject": first})
             c0, w0 = time.process_time(), time.perf_counter()
             res = fit_many([spec], seed=a.seed, progress=False)[0]
@@ -83,7 +83,7 @@ def main(argv=None) -> dict:
     except OSError:  # pragma: no cover
         commit = ""
     doc = {"environment": protocol.environment(), "commit": commit, "generator": a.generator, "quick": a.quick,
-           "settings": {m: rt.SETTINGS[m][mode] for m in models}, "fits": rows,
+           "settings": {m: rt.fit_settings(m, tasks[0], bool(mode)) for m in models}, "fits": rows,
            "mean_cpu_s_per_fit": per, "measured_cpu_s": cpu, "measured_wall_s": time.perf_counter() - wall0,
            "load_before": load0, "load_after": protocol.load_average(),
            "study": {"models": models, "tasks": tasks, "recovery_sets": a.sets, "data_sets": n_data,

@@ -37,6 +37,7 @@ SCRIPTS = {
     "sweep": ("bench_sweep.py", [], "--json"),
     "ssl": ("bench_ssl.py", [], "--json"),
     "list": ("bench_list.py", [], "--json"),
+    "rt_fits": ("bench_rt_fits.py", [], "--out"),
 }
 
 

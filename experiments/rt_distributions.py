@@ -7,11 +7,19 @@ Search fitted to whole RT distributions of every observer in Wolfe, Palmer & Hor
    (correct-RT quantiles .1 .3 .5 .7 .9 of present and absent trials at every set size, plus
    error counts; :mod:`psysim.fitting.quantile_fit`): CGS with its exact likelihood, FIT and
    Guided Search 2.0 and 6.0 by simulation with common random numbers (both Guided Searches on
-   generated displays).
-3. Model comparison by BIC per observer (wins per model).
-4. Generalisation: leave-one-observer-out prediction of quantiles (fit the pooled other
-   observers, predict the held-out one) against a noise ceiling (the other observers' average
-   quantiles).
+   generated displays) and the bias-corrected estimator of :mod:`psysim.fitting.simlik`; each
+   simulated fit is scored again at its parameters with 8 independent seeds (2000 trials per
+   cell), which gives ``loglik`` and its Monte Carlo SE ``loglik_mc_se``. Every model has the
+   same search budget (:data:`BUDGETS`, :mod:`psysim.fitting.budget`): 2 independent searches
+   per fit, each at most 50 x k likelihood evaluations.
+3. Model comparison by BIC per observer and model pair, a win counted only beyond
+   :data:`psysim.fitting.comparison.Z_WIN` noise SDs of the BIC difference
+   (:mod:`psysim.fitting.comparison`); ``pairwise.csv`` sets each pair beside its noise and
+   (``recovery_support``) the status the model recovery gives the pair.
+4. Generalisation: leave-one-observer-out prediction (fit the pooled other observers, predict
+   the held-out one), scored as held-out log-likelihood per trial beside the observer's
+   split-half noise ceiling (odd vs even trials) and the group baseline (the other observers'
+   pooled data); :mod:`psysim.fitting.heldout`. The quantile RMSE is kept beside it.
 5. Model recovery and parameter recovery (:mod:`psysim.fitting.recovery`): every model
    simulates ``recovery_sets`` data sets per task (default 1) at the fitted parameters of real
    observers (the one closest to the median observer first), with that observer's own trials
@@ -20,8 +28,10 @@ Search fitted to whole RT distributions of every observer in Wolfe, Palmer & Hor
    (correlation of true and recovered values, bias); each pairwise verdict of the observers is
    set beside the pair's recovery. ``--quick`` does this for the last task only.
 
-Outputs: ``fits.csv``, ``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subject.csv``),
-``bic_by_observer.csv``, ``wins.csv``, ``model_recovery.csv`` (generator, fitted model, data
+Outputs: ``fits.csv`` (with ``loglik_mc_se``, ``loglik_search``, ``n_evaluations``),
+``predictions.csv``, ``heldout.csv`` (+ ``heldout_by_subject.csv``), ``bic_by_observer.csv``
+(``best``, ``winner`` beyond noise, ``margin_sd``), ``wins.csv``, ``pairwise.csv`` (+
+``pairwise_by_observer.csv``), ``model_recovery.csv`` (generator, fitted model, data
 set, BIC, winner), ``confusion.csv``, ``recovery.csv`` (per model and parameter: r, bias),
 ``recovery_estimates.csv``, ``recovery_verdicts.csv``, figures (quantile plots, RT CDFs, error
 rates, BIC differences, the model-recovery confusion matrix) and ``report.html``.
@@ -40,32 +50,22 @@ are byte-identical on any executor. Finished tasks are checkpointed in ``.OUT.pa
 beside ``--out``; after an interruption the same command resumes.
 
 Cost: the full run fits 4 models x (28 observers + 28 leave-one-out groups) and, for model
-recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults: 4 x 4 x 3 x 1).
-The recovery fits cost what observer fits cost: measured by ``benchmarks/bench_recovery.py``
-(2026-12-03, code of 449e726, serial, one thread, load 15-20 on 2 cores; CPU time of the one
-process, one data set per task from CGS at its defaults with observer 1's cell counts) as
-6.5 (CGS), 5.5 (GS), 19.0 (GS6) and 2.1 (FIT) CPU-s per fit, mean over the 3 tasks: about 400
-CPU-s for the default study (48 fits), i.e. at best about 3.5 min with 2 workers on an idle
-2-core machine, and proportionally more per extra ``recovery_sets``. In a run
-(``--set models=cgs,fit --set tasks=spatial --set recovery_sets=3``, serial, load 17-22 on 2
-cores, 2026-12-03) the recovery stage's 12 fits took 421 s wall (the whole run 1464 s wall,
-348 CPU-s). Before the recovery study
-existed: measured once for FIT, GS and CGS (2026-11-27, 2 processes,
-machine shared with other work, load 5-8 on 2 cores, before the fits were split into tasks per
-start): 1398 s wall (fits 929 s, leave-one-out 358 s, recovery 97 s), 20.5 CPU-minutes, i.e.
-about 10-12 min on an idle 2-core machine with 2 workers. GS6 adds about 28 + 28 simulated fits:
-one observer's GS6 fit at these settings took 27.7 (feature), 25.8 (conjunction) and 32.4
-(spatial) CPU-seconds (2026-12-03, load 9-10 on 2 cores, so on the high side), i.e. about
-800 CPU-s for the 28 observers. Measured for all 28 (2026-12-03, the same settings through
-``psysim fit gs6 --seeds 1 --maxiter 15 --popsize 4 --n-sim 300 --no-polish --executor processes
---workers 2``): 37 min 21 s wall with the 2 cores loaded 6-15 by other work (the job got 32 % of
-the CPU), 731 CPU-s, i.e. about 6 min with 2 workers on an idle 2-core machine. The
-leave-one-out groups (10 generations) add some 500 CPU-s more: GS6 adds roughly 10 minutes to
-the full run with 2 workers on an idle 2-core machine. ``--set models=cgs,gs,fit``
-leaves GS6 out; ``SETTINGS["gs6"]`` (generations x population x simulated trials per cell) sets
-its cost. ``--quick`` fits the first 2 observers of each task with small settings (about half a
-minute serially for FIT, GS and CGS; GS6 alone took 41 CPU-s with a population multiplier of 3,
-since cut to 2).
+recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults: 4 x 4 x 3 x
+1). The recovery fits cost what observer fits cost: measured by
+``benchmarks/bench_recovery.py`` (2026-12-03, code of 449e726, serial, one thread, load 15-20
+on 2 cores; CPU time of the one process, one data set per task from CGS at its defaults with
+observer 1's cell counts) as 6.5 (CGS), 5.5 (GS), 19.0 (GS6) and 2.1 (FIT) CPU-s per fit, mean
+over the 3 tasks: about 400 CPU-s for the default study (48 fits), i.e. at best about 3.5 min
+with 2 workers on an idle 2-core machine, and proportionally more per extra ``recovery_sets``. In a run (``--set models=cgs,fit --set tasks=spatial --set recovery_sets=3``, serial, load 17-22 on 2 cores, 2026-12-03) the recovery stage's 12 fits took 421 s wall (the whole run 1464 s wall, 348 CPU-s).
+Before the budget policy (measured 2026-11-27 and 2026-12-03, machine shared, load 5-15 on
+2 cores): FIT, GS and CGS about 20.5 CPU-minutes, GS6 about 731 CPU-s for its 28 observer fits
+plus some 500 for the leave-one-out groups. Under the budget policy CGS spends about 1 CPU-s per
+fit instead of 22 (960 evaluations instead of 24,828 for one conjunction observer, the same
+optimum); the simulated models spend about as much as before. ``benchmarks/bench_rt_fits.py``
+measures one observer's fits per model, former settings against new, in CPU time.
+``--set models=cgs,gs,fit`` leaves GS6 out; :data:`BUDGETS` and :data:`N_SIM` set the cost.
+``--quick`` fits the first 2 observers of each task with tiny budgets (the numbers are not to
+be trusted).
 """
 
 from __future__ import annotations
@@ -75,6 +75,9 @@ import pandas as pd
 
 from psysim.data import WOLFE2010, load_wolfe2010
 from psysim.fitting import FitSpec, fit_many, recovery
+from psysim.fitting.budget import Budget, budget_settings
+from psysim.fitting.comparison import pairwise_bic, pairwise_summary, win_counts, winners, with_recovery_status
+from psysim.fitting.heldout import heldout_scores
 from psysim.fitting.quantile_fit import (
     CellPredictor,
     noise_ceiling_rmse,
@@ -86,6 +89,7 @@ from psysim.models import get_model
 from psysim.options import Option
 from psysim.report import Report
 from psysim.report.recovery import confusion_figure, recovery_section
+from psysim.report.rt_distributions import budget_section, comparison_section, failures, heldout_section
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 from psysim.tables import TableSpec
 
@@ -101,19 +105,33 @@ LABELS = {"cgs": "Competitive Guided Search", "gs": "Guided Search 2.0", "gs6": 
 _FIT = {"model": "str", "task": "str", "subject": "any"}
 _PRED = {**_FIT, "set_size": "int", "target_present": "bool", "n": "int", "n_correct": "int", "n_error": "int",
          "error_rate": "float", "pred_error_rate": "float", "p_error": "float"}
+HELDOUT_COLUMNS = ["model_ll_per_trial", "split_half_ceiling_ll_per_trial", "group_baseline_ll_per_trial",
+                   "rmse_ms", "group_baseline_rmse_ms"]
+_HELDOUT = {c: "float" for c in HELDOUT_COLUMNS}
+_HELDOUT_NULLABLE = ("rmse_ms", "group_baseline_rmse_ms")
 TABLES = {
-    "fits": TableSpec("fits.csv", {**_FIT, "data": "str", "loss": "float", "loglik": "float", "aic": "float",
-                                   "bic": "float", "n_obs": "int", "k": "int", "converged": "bool"},
+    "fits": TableSpec("fits.csv", {**_FIT, "data": "str", "loss": "float", "loglik": "float", "loglik_mc_se": "float",
+                                   "loglik_search": "float", "aic": "float", "bic": "float", "n_obs": "int", "k": "int",
+                                   "converged": "bool"},
                       keys=("model", "data", "task", "subject")),
     "predictions": TableSpec("predictions.csv", _PRED, keys=("model", "subject", "task", "set_size", "target_present")),
-    "bic_by_observer": TableSpec("bic_by_observer.csv", {"task": "str", "subject": "any", "best": "str"},
-                                 keys=("task", "subject")),
-    "wins": TableSpec("wins.csv", {"task": "str", "model": "str", "wins": "int"}, keys=("task", "model")),
-    "heldout_by_subject": TableSpec("heldout_by_subject.csv", {**_FIT, "rmse_ms": "float", "ceiling_rmse_ms": "float"},
-                                    keys=("model", "task", "subject"), nullable=("rmse_ms", "ceiling_rmse_ms")),
-    "heldout": TableSpec("heldout.csv", {"model": "str", "task": "str", "rmse_ms": "float", "ceiling_rmse_ms": "float",
-                                         "n_heldout": "int"}, keys=("model", "task"),
-                         nullable=("rmse_ms", "ceiling_rmse_ms")),
+    "bic_by_observer": TableSpec("bic_by_observer.csv", {"task": "str", "subject": "any", "best": "str",
+                                                         "winner": "str", "margin_sd": "float"},
+                                 keys=("task", "subject"), nullable=("margin_sd",)),
+    "wins": TableSpec("wins.csv", {"task": "str", "model": "str", "wins": "int", "lowest_bic": "int"},
+                      keys=("task", "model")),
+    "pairwise_by_observer": TableSpec("pairwise_by_observer.csv", {"task": "str", "subject": "any", "model_a": "str",
+                                                                   "model_b": "str", "delta_bic": "float",
+                                                                   "noise_sd": "float", "verdict": "str"},
+                                      keys=("task", "subject", "model_a", "model_b")),
+    "pairwise": TableSpec("pairwise.csv", {"task": "str", "model_a": "str", "model_b": "str", "n_observers": "int",
+                                           "median_delta_bic": "float", "median_noise_sd": "float", "a_better": "int",
+                                           "b_better": "int", "undecided": "int", "recovery_support": "str"},
+                          keys=("task", "model_a", "model_b"), nullable=("recovery_support",)),
+    "heldout_by_subject": TableSpec("heldout_by_subject.csv", {**_FIT, **_HELDOUT, "n_trials": "int"},
+                                    keys=("model", "task", "subject"), nullable=_HELDOUT_NULLABLE),
+    "heldout": TableSpec("heldout.csv", {"model": "str", "task": "str", **_HELDOUT, "n_heldout": "int"},
+                         keys=("model", "task"), nullable=_HELDOUT_NULLABLE),
     "model_recovery": TableSpec("model_recovery.csv", {"generator": "str", "fitted": "str", "task": "str", "set": "int",
                                                        "subject": "any", "n_obs": "int", "k": "int", "loglik": "float",
                                                        "loglik_mc_se": "float", "bic": "float", "delta_bic": "float",
@@ -148,27 +166,31 @@ OPTIONS = (
                 "each is fitted by every model"),
 )
 
-# fitting settings per model (full run, quick run); ``starts`` independent searches per fit, each
-# an executor task with its own seed. CGS has an exact likelihood and is fitted by multi-start
-# L-BFGS-B (three starts, so convergence can be checked); FIT and Guided Search are fitted by
-# simulation with differential evolution and smaller searches
-SETTINGS = {
-    "cgs": ({"starts": 3, "n_starts": 512, "n_local": 8},
-            {"starts": 1, "n_starts": 32, "n_local": 1}),
-    "gs": ({"starts": 1, "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
-           {"starts": 1, "maxiter": 2, "popsize": 3, "n_sim": 100, "polish": False}),
-    "gs6": ({"starts": 1, "maxiter": 15, "popsize": 4, "n_sim": 300, "polish": False},
-            {"starts": 1, "maxiter": 2, "popsize": 2, "n_sim": 100, "polish": False}),
-    "fit": ({"starts": 1, "maxiter": 25, "popsize": 5, "n_sim": 600, "polish": False},
-            {"starts": 1, "maxiter": 3, "popsize": 3, "n_sim": 200, "polish": False}),
-}
-# leave-one-out group fits only predict quantiles (no convergence check across starts): one start
-LOO_SETTINGS = {
-    "cgs": ({"starts": 1, "n_starts": 512, "n_local": 8}, SETTINGS["cgs"][1]),
-    "gs": ({**SETTINGS["gs"][0], "maxiter": 10}, SETTINGS["gs"][1]),
-    "gs6": ({**SETTINGS["gs6"][0], "maxiter": 10}, SETTINGS["gs6"][1]),
-    "fit": SETTINGS["fit"],
-}
+# the budget policy (psysim.fitting.budget), the same for every model: per fit ``starts``
+# independent searches (each an executor task with its own seed), each at most
+# ``evals_per_param`` x k likelihood evaluations. CGS (exact likelihood) is searched by multi-start
+# L-BFGS-B, FIT and Guided Search (simulated) by differential evolution; (full run, quick run)
+BUDGETS = (Budget(starts=2, evals_per_param=50), Budget(starts=1, evals_per_param=6))
+# leave-one-out group fits only predict the held-out observer: one start each, same budget per start
+LOO_BUDGETS = (Budget(starts=1, evals_per_param=50), Budget(starts=1, evals_per_param=6))
+N_SIM = {"gs": (300, 100), "gs6": (300, 100), "fit": (600, 200)}
+"""Simulated trials per cell in the search (full, quick); every simulated fit is then scored at
+2000 per cell with 8 independent seeds (``n_sim_score``, ``n_replicates``; quick: 500 and 2)."""
+SCORE = ({"n_replicates": 8, "n_sim_score": 2000}, {"n_replicates": 2, "n_sim_score": 500})
+
+
+def fit_settings(model_name: str, task: str, quick: bool = False, loo: bool = False) -> dict:
+    """The settings of one fit under the budget policy: ``starts`` plus ``fit_quantiles``
+    options (method, evaluation budget, simulation sizes)."""
+    mode = int(bool(quick))
+    model = get_model(model_name)
+    free = free_parameters(model_name, task)
+    exact = hasattr(model, "correct_cdf")
+    k = len(free) if free is not None else sum(p.name not in getattr(model, "fit_fixed", {}) for p in model.parameters)
+    out = budget_settings((LOO_BUDGETS if loo else BUDGETS)[mode], k, exact)
+    if not exact:
+        out.update(n_sim=N_SIM[model_name][mode], **SCORE[mode])
+    return out
 
 
 def free_parameters(model_name: str, task: str):
@@ -179,11 +201,12 @@ def free_parameters(model_name: str, task: str):
     return None  # every parameter except the model's fit_fixed ones
 
 
-def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, settings: dict, data: dict,
+def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, settings: dict | None, data: dict,
              params: dict | None = None) -> FitSpec:
     """The :class:`~psysim.fitting.FitSpec` of one fit: the trials' quantile cells (computed
     here, so that workers need no data) and the settings (``starts`` + ``fit_quantiles``
     options)."""
+    settings = fit_settings(model_name, task) if settings is None else settings
     opts = {k: v for k, v in settings.items() if k != "starts"}
     free = free_parameters(model_name, task)
     if free is not None:
@@ -192,11 +215,11 @@ def fit_spec(key: str, model_name: str, task: str, trials: pd.DataFrame, setting
                    params=dict(params or {}), settings=opts, data=data)
 
 
-def _recovery(ctx, trials, fits_df, bic, models, tasks, mode) -> dict:
+def _recovery(ctx, trials, fits_df, bic, models, tasks) -> dict:
     """Model and parameter recovery (:func:`psysim.fitting.recovery.recovery_study`) with the
     observers' fitting settings, on the run's executor."""
     def spec(key, m, t, sim, data):
-        return fit_spec(key, m, t, sim, SETTINGS[m][mode], data)
+        return fit_spec(key, m, t, sim, fit_settings(m, t, ctx.quick), data)
 
     return recovery.recovery_study(fits_df, trials, bic, models, tasks, ctx.option("recovery_sets"), spec,
                                    seed_for=ctx.seed_for, seed=ctx.seed, mapper=ctx.map_tasks)
@@ -217,7 +240,6 @@ def run(ctx):
     tasks = [t for t in TASKS if t in _choice(ctx.option("tasks"))]
     ctx.use_dataset("wolfe2010")
     trials = load_wolfe2010(tasks=tasks)
-    mode = 1 if ctx.quick else 0
     loo_tasks = tasks[-1:] if ctx.quick else tasks
 
     # 1. per-observer fits and leave-one-observer-out group fits: one executor task per start
@@ -227,7 +249,7 @@ def run(ctx):
             task_trials = trials[trials["task"] == t]
             for s in _subjects(trials, t, ctx.quick):
                 specs.append(fit_spec(f"fit/{m}/{t}/{s}", m, t, task_trials[task_trials["subject"] == s],
-                                      SETTINGS[m][mode], {"data": "wolfe2010", "task": t, "subject": s}))
+                                      fit_settings(m, t, ctx.quick), {"data": "wolfe2010", "task": t, "subject": s}))
     n_fits = len(specs)
     for m in models:
         for t in loo_tasks:
@@ -235,7 +257,8 @@ def run(ctx):
             subs = _subjects(trials, t, False)
             for s in (subs[:3] if ctx.quick else subs):
                 specs.append(fit_spec(f"loo/{m}/{t}/{s}", m, t, task_trials[task_trials["subject"] != s],
-                                      LOO_SETTINGS[m][mode], {"data": "wolfe2010", "task": t, "subject": f"all-but-{s}"}))
+                                      fit_settings(m, t, ctx.quick, loo=True),
+                                      {"data": "wolfe2010", "task": t, "subject": f"all-but-{s}"}))
                 loo_keys.append((m, t, s))
     with ctx.timer("fits"):
         results = fit_many(specs, seed=ctx.seed, mapper=ctx.map_tasks, desc="fits")
@@ -244,7 +267,8 @@ def run(ctx):
     rows, preds = [], []
     for res in fits:
         row = res.summary()
-        row.update(converged=res.diagnostics["converged"], warnings="; ".join(res.warnings))
+        row.update(loglik_search=res.diagnostics["loglik_search"], converged=res.diagnostics["converged"],
+                   n_evaluations=res.diagnostics["n_evaluations"], warnings="; ".join(res.warnings))
         rows.append(row)
         p = res.predictions.copy()
         p.insert(0, "model", res.model)
@@ -255,16 +279,16 @@ def run(ctx):
     ctx.write_table(fits_df, "fits.csv")
     ctx.write_table(preds_df, "predictions.csv")
 
-    # 2. BIC per observer and wins
-    bic = fits_df.pivot_table(index=["task", "subject"], columns="model", values="bic").reset_index()
-    bic.columns.name = None
-    have = [m for m in models if m in bic.columns]
-    bic["best"] = bic[have].idxmin(axis=1)
-    wins = bic.groupby(["task", "best"]).size().rename("wins").reset_index().rename(columns={"best": "model"})
+    # 2. BIC per observer and pair, wins only beyond the likelihoods' Monte Carlo noise
+    bic = winners(fits_df, models)
+    pairs = pairwise_bic(fits_df, models)
+    wins = win_counts(bic, models)
     ctx.write_table(bic, "bic_by_observer.csv")
     ctx.write_table(wins, "wins.csv")
+    ctx.write_table(pairs, "pairwise_by_observer.csv")
 
-    # 3. leave-one-observer-out prediction with a noise ceiling
+    # 3. leave-one-observer-out prediction: held-out log-likelihood per trial against the
+    # observer's split-half noise ceiling and the group baseline (psysim.fitting.heldout)
     with ctx.timer("leave_one_out"):
         cells_by = {(t, s): quantile_cells(trials[(trials["task"] == t) & (trials["subject"] == s)], WOLFE2010_TRIM)
                     for t in loo_tasks for s in _subjects(trials, t, False)}
@@ -272,15 +296,18 @@ def run(ctx):
         for (m, t, s), res in zip(loo_keys, loo_fits):
             held = cells_by[(t, s)]
             model = res.make_model()
-            settings = LOO_SETTINGS[m][mode]
             sim_seed = int_seed(ctx.seed_for("loo", m, t, s, "predict"))
-            pred = CellPredictor(type(model), held, n_sim=settings.get("n_sim", 2000), seed=sim_seed).quantiles(
+            pred = CellPredictor(type(model), held, n_sim=2000, seed=sim_seed).quantiles(
                 model, held[["trim_lower", "trim_upper"]].to_numpy())
             others = pd.concat([c.assign(subject=k[1]) for k, c in cells_by.items() if k[0] == t and k[1] != s])
-            loo_rows.append({"model": m, "task": t, "subject": s, "rmse_ms": quantile_rmse(held, pred),
-                             "ceiling_rmse_ms": noise_ceiling_rmse(held, others)})
+            task_trials = trials[trials["task"] == t]
+            scores = heldout_scores(model, task_trials[task_trials["subject"] == s],
+                                    task_trials[task_trials["subject"] != s], n_sim=500 if ctx.quick else 2000,
+                                    seed=sim_seed, n_replicates=2)
+            loo_rows.append({"model": m, "task": t, "subject": s, **scores, "rmse_ms": quantile_rmse(held, pred),
+                             "group_baseline_rmse_ms": noise_ceiling_rmse(held, others)})
     loo = pd.DataFrame(loo_rows)
-    heldout = loo.groupby(["model", "task"], as_index=False)[["rmse_ms", "ceiling_rmse_ms"]].mean()
+    heldout = loo.groupby(["model", "task"], as_index=False)[HELDOUT_COLUMNS].mean()
     # held-out observers with a defined model RMSE (NaN: no predicted correct RT in the window)
     heldout["n_heldout"] = loo.groupby(["model", "task"])["rmse_ms"].count().to_numpy()
     ctx.write_table(loo, "heldout_by_subject.csv")
@@ -288,9 +315,11 @@ def run(ctx):
 
     # 4. model recovery and parameter recovery (psysim.fitting.recovery)
     with ctx.timer("recovery"):
-        rec = _recovery(ctx, trials, fits_df, bic, models, tasks[-1:] if ctx.quick else tasks, mode)
+        rec = _recovery(ctx, trials, fits_df, bic, models, tasks[-1:] if ctx.quick else tasks)
     for key, df in rec.items():
         ctx.write_table(df, TABLES[key].name)
+    pairwise = with_recovery_status(pairwise_summary(pairs), rec["recovery_verdicts"])
+    ctx.write_table(pairwise, "pairwise.csv")
 
     # 5. figures and report
     figs = _figures(trials, preds_df, fits_df, models, tasks)
@@ -299,7 +328,7 @@ def run(ctx):
     rec_fig = confusion_figure(rec["confusion"], models, LABELS) if not rec["model_recovery"].empty else None
     if rec_fig is not None:
         ctx.save_figure(rec_fig, "model_recovery.png")
-    r = _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models)
+    r = _report(ctx, fits_df, bic, wins, pairwise, heldout, rec, rec_fig, preds_df, models)
     for name, caption in FIGURE_CAPTIONS.items():
         if name in figs:
             r.figure(figs[name], caption)
@@ -406,7 +435,7 @@ def _figures(trials, preds_df, fits_df, models, tasks=TASKS):
     return figs
 
 
-def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) -> Report:
+def _report(ctx, fits_df, bic, wins, pairwise, heldout, rec, rec_fig, preds_df, models) -> Report:
     r = Report("Whole RT distributions: FIT, Guided Search 2.0 and 6.0, and Competitive Guided Search")
     n_obs = fits_df.groupby("task")["subject"].nunique().to_dict()
     r.text(
@@ -415,29 +444,18 @@ def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) ->
         "correct-RT quantile bins (.1 .3 .5 .7 .9) and error counts of every set size x presence cell. "
         f"Correct RTs are trimmed to {WOLFE2010_TRIM.describe()}. CGS is fitted with its exact likelihood (closed-form "
         "ex-Wald CDFs) by multi-start L-BFGS-B in log coordinates from independent starts; FIT and "
-        "Guided Search 2.0 and 6.0 are fitted by simulation with common random numbers and differential evolution, with smaller searches "
-        f"(settings: {', '.join(f'{m}: {SETTINGS[m][1 if ctx.quick else 0]}' for m in models)}). Every start has its "
+        "Guided Search 2.0 and 6.0 are fitted by simulation with common random numbers and differential evolution "
+        f"(simulated trials per cell in the search: {', '.join(f'{m} {N_SIM[m][int(ctx.quick)]}' for m in models if m in N_SIM)}). Every start has its "
         f"own seed, derived from the run's seed ({ctx.seed}) and the name of the fit."
         + (" QUICK RUN: only the first 2 observers per task and tiny searches; the numbers are not to be trusted." if ctx.quick else "")
     )
-    r.heading("Model comparison (BIC per observer)")
-    tot = wins.groupby("model")["wins"].sum()
-    r.text("Observers best fitted (lowest BIC): " + ", ".join(f"{LABELS[m]} {int(tot.get(m, 0))}" for m in models)
-           + f" of {len(bic)}. BIC = k ln n - 2 ln L with n the trials in the likelihood.")
-    r.table(wins, caption="Wins per model and task")
-    r.table(bic, caption="BIC per observer", digits=1)
+    budget_section(r, BUDGETS[int(ctx.quick)].describe(), fits_df, LABELS)
+    r.heading("Model comparison (BIC per observer, wins beyond noise)")
+    comparison_section(r, bic, wins, pairwise, models, LABELS)
     r.heading("Held-out prediction (leave one observer out)")
-    lines = []
-    for _i, h in heldout.iterrows():
-        verdict = "within" if h["rmse_ms"] <= h["ceiling_rmse_ms"] else "worse than"
-        lines.append(f"{LABELS[h['model']]}, {h['task']}: quantile RMSE {h['rmse_ms']:.0f} ms vs ceiling "
-                     f"{h['ceiling_rmse_ms']:.0f} ms ({verdict} the ceiling)")
-    r.bullets(lines)
-    r.text("The ceiling is the RMSE with which the other observers' average quantiles predict the held-out observer; "
-           "observers differ, so a group model cannot be expected to do better.")
-    r.table(heldout, caption="Held-out quantile RMSE (ms), averaged over held-out observers", digits=1)
+    heldout_section(r, heldout, LABELS)
     r.heading("Where each model fails")
-    r.bullets(_failures(preds_df, models))
+    r.bullets(failures(_group(preds_df), models, LABELS))
     r.text(
         "Structural limits, whatever the fit: in CGS false alarms come only from motor errors, so its false-alarm "
         "rate cannot change with set size, and misses come only from quitting, so they must grow with set size. "
@@ -445,7 +463,7 @@ def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) ->
         "twice present) and feature search must be flat; its RT shape comes from Gamma timing assumptions, not from "
         "the theory. Guided Search 2.0 and 6.0 are fitted by simulation with small searches and a common-random-numbers "
         "objective that is a step function of their parameters, so their fits are the least converged and their "
-        "BIC is a pessimistic bound on what the models can do. GS6 is fitted with the clock (50 ms), the diffuser's "
+        "BIC may be a pessimistic bound on what the models can do. GS6 is fitted with the clock (50 ms), the diffuser's "
         "capacity (4), the bounds, the activation threshold, the quitting signal's variability and its rise after "
         "a miss fixed (GuidedSearch6.fit_fixed says why); its 10 free parameters cost it 10 ln n in BIC.")
     conv = fits_df.groupby("model")["converged"].agg(["sum", "size"])
@@ -457,7 +475,7 @@ def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) ->
     recovery_section(r, model_recovery=rec["model_recovery"], confusion=rec["confusion"], summary=rec["recovery"],
                      estimates=rec["recovery_estimates"], verdicts=rec["recovery_verdicts"], models=models, labels=LABELS,
                      n_sets=ctx.option("recovery_sets"), quick=ctx.quick, fig=rec_fig,
-                     settings_text="; ".join(f"{m}: {SETTINGS[m][1 if ctx.quick else 0]}" for m in models))
+                     settings_text=BUDGETS[int(ctx.quick)].describe())
     if "gs6" in set(rec["recovery"]["model"]):
         r.text("GS6: in checks at fixed seeds (tests/test_gs6_fit.py), the template weight, the non-decision time "
                "and the threshold's fall after correct trials were recovered; the item drift was not (while "
@@ -467,27 +485,6 @@ def _report(ctx, fits_df, bic, wins, heldout, rec, rec_fig, preds_df, models) ->
     r.heading("Fitted parameters")
     r.table(fits_df.groupby(["model", "task"]).median(numeric_only=True).reset_index(), caption="Median over observers", digits=3)
     return r
-
-
-def _failures(preds_df, models):
-    """Plain statements of the largest misfits of each model, from the predictions table."""
-    out = []
-    g = _group(preds_df)
-    for m in models:
-        d = g[g["model"] == m].copy()
-        if d.empty:
-            continue
-        d["q90_err"] = d["pred_q90"] - d["q90"]
-        d["q10_err"] = d["pred_q10"] - d["q10"]
-        d["err_diff"] = 100 * (d["pred_error_rate"] - d["error_rate"])
-        w90 = d.loc[d["q90_err"].abs().idxmax()]
-        w10 = d.loc[d["q10_err"].abs().idxmax()]
-        we = d.loc[d["err_diff"].abs().idxmax()]
-        pres = lambda row: "present" if row["target_present"] else "absent"  # noqa: E731
-        out.append(f"{LABELS[m]}: worst .9 quantile {w90['q90_err']:+.0f} ms ({w90['task']}, N = {w90['set_size']}, {pres(w90)}); "
-                   f"worst .1 quantile {w10['q10_err']:+.0f} ms ({w10['task']}, N = {w10['set_size']}, {pres(w10)}); "
-                   f"worst error rate {we['err_diff']:+.1f} points ({we['task']}, N = {we['set_size']}, {pres(we)}).")
-    return out
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from psysim.seeds import derive_seed
 
 TABLES = ("fits.csv", "predictions.csv", "bic_by_observer.csv", "wins.csv", "heldout.csv",
           "heldout_by_subject.csv", "recovery.csv", "recovery_estimates.csv", "model_recovery.csv",
-          "confusion.csv", "recovery_verdicts.csv")
+          "confusion.csv", "recovery_verdicts.csv", "pairwise.csv", "pairwise_by_observer.csv")
 # a reduced rt-distributions: one task, 2 observers (3 held out), CGS and FIT, tiny searches
 REDUCED = {"models": "cgs,fit", "tasks": "spatial"}
 

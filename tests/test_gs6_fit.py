@@ -54,7 +54,8 @@ def test_rt_distributions_quick_has_gs6_rows(quick_run):
     assert {"gs6", "cgs"} <= set(bic.columns) and set(bic["best"]) <= {"gs6", "cgs"}
     held = pd.read_csv(quick_run / "heldout.csv")
     row = held[held["model"] == "gs6"].iloc[0]
-    assert row["n_heldout"] == 3 and row["rmse_ms"] > 0 and row["ceiling_rmse_ms"] > 0
+    assert row["n_heldout"] == 3 and row["rmse_ms"] > 0 and row["group_baseline_rmse_ms"] > 0
+    assert row["model_ll_per_trial"] < 0 and row["split_half_ceiling_ll_per_trial"] < 0
     est = pd.read_csv(quick_run / "recovery_estimates.csv")
     assert set(est["model"]) == {"cgs", "gs6"}
     from psysim.models.gs6 import GuidedSearch6
