@@ -45,7 +45,7 @@ def penalty_table(n_sims=(300, 600, 2000), replicates: int = 20, seed: int = 1, 
         sims = [CellPredictor(type(model), cells, n_sim=n_sim, seed=s, simulate=True).sim_counts(model, edges)
                 for s in replicate_seeds(seed * 1000 + n_sim, replicates)]
         for est in ESTIMATORS:
-            ll = np.array([simulated_loglik(counts, c, est) for c in sims])
+            ll = np.array([simulated_loglik(counts, c, est, n_sim) for c in sims])
             rows.append({"n_sim": n_sim, "estimator": est, "exact_loglik": exact, "penalty": exact - ll.mean(),
                          "penalty_se": ll.std(ddof=1) / np.sqrt(len(ll)), "sd_one": ll.std(ddof=1),
                          "replicates": replicates, "cells": len(cells), "n_obs": int(cells["n"].sum())})

@@ -16,7 +16,7 @@ The full run's time is about (fits per model) x (CPU-s per fit) / workers: 28 ob
 and 28 leave-one-out group fits per model (the leave-one-out budget per search is the same,
 with one search), plus the recovery fits. The script prints that estimate beside the rows.
 
-    python benchmarks/bench_rt_fits.py [--quick] [--task conjunction] [--out FILE.json]
+    python benchmarks/bench_rt_fits.py [--quick] [--models gs gs6] [--repeats N] [--task conjunction] [--out FILE.json]
 
 ``--quick``: CGS and FIT only, 2 rounds (about a minute on an idle core). Needs PSYSIM_DATA.
 """
@@ -80,9 +80,10 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="CGS and FIT only, 2 rounds")
     ap.add_argument("--task", default="conjunction")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--models", nargs="+", default=None, help="models to time (default: all four; --quick: cgs fit)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args(argv)
-    models = ("cgs", "fit") if args.quick else ("cgs", "gs", "gs6", "fit")
+    models = args.models or (("cgs", "fit") if args.quick else ("cgs", "gs", "gs6", "fit"))
     t0 = time.process_time()
     results, per_fit = run(models, args.task, 2 if args.quick else args.repeats)
     # 28 observer fits (2 searches) + 28 leave-one-out fits (1 search, so about half the cost)

@@ -40,6 +40,19 @@ def test_corrected_log_probs_monotone_and_close_to_plain_for_large_counts():
         corrected_log_probs([[1.0, 2.0]], "plain")
 
 
+def test_a_model_that_predicts_almost_nothing_inside_the_window_scores_badly():
+    """Every value <= 0, and 3 of 2000 simulated trials inside the trimming window do not look
+    like the data's even bin proportions (the degenerate optimum a search once found)."""
+    data = np.array([[50.0, 100, 100, 100, 100, 50, 10]])
+    fitted = np.array([[200.0, 400, 400, 400, 400, 200, 40]])  # proportional to the data: 2040 kept
+    degenerate = np.array([[1.0, 1, 0, 0, 1, 0, 0]])  # 3 kept of 2000 simulated
+    assert np.all(corrected_log_probs(degenerate, n_total=2000) <= 0)
+    assert np.all(corrected_log_probs(np.zeros((1, 7)), n_total=2000) == pytest.approx(np.log(0.5 / 2003.5)))
+    good = simulated_loglik(data, fitted, n_total=2040)
+    bad = simulated_loglik(data, degenerate, n_total=2000)
+    assert bad < good - 1000
+
+
 def test_simulated_loglik_hand_computed():
     counts = np.array([[3.0, 1.0]])
     sim = np.array([[6.0, 2.0]])
@@ -47,11 +60,24 @@ def test_simulated_loglik_hand_computed():
     lp = np.log(p) + (1 - p) / (2 * 8 * p)
     expected = math.log(4) + 3 * lp[0] + lp[1]
     assert simulated_loglik(counts, sim) == pytest.approx(expected, rel=1e-12)
+    # 8 kept of 16 simulated: half counts scaled by 8 / 16
+    p = np.array([6.25, 2.25]) / 8.5
+    lp = np.log(p) + (1 - p) / (2 * 8 * p)
+    assert simulated_loglik(counts, sim, n_total=16) == pytest.approx(math.log(4) + 3 * lp[0] + lp[1], rel=1e-12)
 
 
 def test_replicate_seeds_distinct_and_reproducible():
     a = replicate_seeds(7, 5)
     assert len(set(a)) == 5 and a == replicate_seeds(7, 5) and a != replicate_seeds(8, 5)
+
+
+def _timeless(d):
+    """A fit's dict without its timings (and versions), for comparing two runs."""
+    if isinstance(d, dict):
+        return {k: _timeless(v) for k, v in d.items() if k not in ("seconds", "versions")}
+    if isinstance(d, list):
+        return [_timeless(v) for v in d]
+    return d
 
 
 def _fit_data():
@@ -73,8 +99,7 @@ def test_fit_reports_mc_se_and_replicate_mean_and_same_seed_same_bytes():
     assert res.summary()["loglik_mc_se"] == d["loglik_mc_se"] > 0
     assert res.bic == pytest.approx(res.k * math.log(res.n_obs) - 2 * reps.mean())
     again = fit_quantiles(FeatureIntegration(), **kw)
-    assert again.to_json().replace(str(again.diagnostics["seconds"]), "") == \
-        res.to_json().replace(str(res.diagnostics["seconds"]), "")
+    assert _timeless(again.to_dict()) == _timeless(res.to_dict())  # same seeds, same numbers
     none = fit_quantiles(FeatureIntegration(), **{**kw, "n_replicates": 0})
     assert none.loglik == -none.loss and math.isnan(none.diagnostics["loglik_mc_se"])
     with pytest.raises(PsysimError, match="n_replicates"):

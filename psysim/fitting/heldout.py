@@ -71,8 +71,8 @@ def model_log_probs(model, cells: pd.DataFrame, *, n_sim: int = 2000, seed: int 
     pred = CellPredictor(type(model), cells, n_sim=n_sim, seed=seed)
     if pred.exact:
         return np.log(np.clip(pred.probabilities(model, edges), P_FLOOR, None))
-    reps = [corrected_log_probs(CellPredictor(type(model), cells, n_sim=n_sim, seed=s).sim_counts(model, edges))
-            for s in replicate_seeds(seed, n_replicates)]
+    reps = [corrected_log_probs(CellPredictor(type(model), cells, n_sim=n_sim, seed=s).sim_counts(model, edges),
+                                n_total=n_sim) for s in replicate_seeds(seed, n_replicates)]
     return np.mean(reps, axis=0)
 
 

@@ -375,7 +375,8 @@ class QuantileObjective:
         if self.predictor.exact:
             ll = multinomial_loglik(self.counts, self.predictor.probabilities(m, self.edges))
         else:
-            ll = simulated_loglik(self.counts, self.predictor.sim_counts(m, self.edges), self.estimator)
+            ll = simulated_loglik(self.counts, self.predictor.sim_counts(m, self.edges), self.estimator,
+                                  self.predictor.n_sim)
         return ll if np.isfinite(ll) else -1e12
 
     def __call__(self, values: dict) -> float:

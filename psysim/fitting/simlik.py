@@ -19,9 +19,12 @@ bias term, in the manner of Miller (1955):
 
     ln p~_k = ln p^_k + (1 - p^_k) / (2 M p^_k),   p^_k = (c_k + 1/2) / (M + K/2),
 
-where the half counts keep an empty category finite. ``ln p~`` is non-decreasing in ``c_k``
-(its derivative in ``p^`` is ``1/p^ - 1/(2 M p^2)``, >= 0 for ``c_k`` >= 0), so the correction
-never rewards predicting a category less often. The former estimator, ``ln p^_k`` with the half
+where the half counts keep an empty category finite (the correction is applied only where
+``c_k >= 1``: an empty category is a floor, not an estimate). ``ln p~`` is then <= 0 and
+non-decreasing in ``c_k``, so the correction never rewards predicting a category less often.
+The half counts are scaled by the share of the cell's simulated trials inside the trimming
+window, so that a model whose simulated RTs fall almost all outside it is not scored as if it
+predicted the data's own (even) bin proportions. The former estimator, ``ln p^_k`` with the half
 counts alone (``"smoothed"``), is kept for comparisons (``analysis/mc_penalty.py``,
 ``benchmarks/bench_rt_fits.py``).
 
@@ -39,7 +42,7 @@ simulated trials/cell   smoothed (former)     corrected (default)   SD of one
 2000                    5.9 +- 0.2            -0.1 +- 0.2           3.4
 =====================  ====================  ====================  ==========
 
-With another simulated data set (``--seed 2``) the corrected penalty was -3.2 +- 0.8 at 300 and
+With another simulated data set (``--seed 2``) the corrected penalty was -3.0 +- 0.9 at 300 and
 -0.9 +- 0.4 at 1000 (smoothed: 39.6 and 11.5): at a few hundred trials per cell the rare
 categories (errors) leave a residual of a few units, of either sign, which the next order of
 the expansion would carry. The SD is the noise of one evaluation; it falls as 1/sqrt(M). So a
@@ -63,7 +66,7 @@ ESTIMATORS = ("corrected", "smoothed")
 """Estimators of the simulated log-likelihood (see the module docstring)."""
 
 
-def corrected_log_probs(sim_counts, estimator: str = "corrected") -> np.ndarray:
+def corrected_log_probs(sim_counts, estimator: str = "corrected", n_total=None) -> np.ndarray:
     """Log-probabilities of each category from simulated counts.
 
     Parameters
@@ -73,20 +76,33 @@ def corrected_log_probs(sim_counts, estimator: str = "corrected") -> np.ndarray:
     estimator : {"corrected", "smoothed"}
         ``"corrected"``: half-count smoothing plus the second-order bias correction of the
         module docstring; ``"smoothed"``: half-count smoothing alone (the former estimator).
+    n_total : int or array_like (cells,), optional
+        Simulated trials of each cell *including* the trimmed outliers (default: the kept ones,
+        ``sim_counts.sum(axis=1)``). The half counts are scaled by kept / total, so a cell whose
+        simulated correct RTs fall mostly outside the trimming window carries little prior mass:
+        a category the simulation never produced then costs about ``ln(0.5 / n_total)``, not
+        ``ln(1/K)`` (otherwise the half counts, which spread evenly over categories that sit at the
+        data's own quantiles, would make a model that predicts almost nothing inside the window
+        look as good as a fitted one).
 
     Returns
     -------
     numpy.ndarray (cells, K)
+        ``"corrected"`` applies the correction only to categories with at least one simulated
+        trial (an empty one is a floor, not an estimate), which keeps every value <= 0.
     """
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {ESTIMATORS}, got {estimator!r}")
     c = np.asarray(sim_counts, float)
     k = c.shape[1]
     m = c.sum(axis=1, keepdims=True)
-    p = (c + 0.5) / (m + 0.5 * k)
+    total = m if n_total is None else np.maximum(np.broadcast_to(np.asarray(n_total, float), (len(c),))[:, None], m)
+    a = 0.5 * np.where(total > 0, m / np.where(total > 0, total, 1.0), 1.0)
+    empty = m <= 0  # nothing inside the window: every category at the floor of n_total trials
+    p = np.where(empty, 0.5 / (total + 0.5 * k), (c + a) / np.where(empty, 1.0, m + k * a))
     lp = np.log(p)
     if estimator == "corrected":
-        lp = lp + (1.0 - p) / (2.0 * np.maximum(m, 1.0) * p)
+        lp = lp + np.where(c >= 1, (1.0 - p) / (2.0 * np.maximum(m, 1.0) * p), 0.0)
     return lp
 
 
@@ -96,11 +112,13 @@ def multinomial_coefficient(counts) -> float:
     return float(np.sum(gammaln(counts.sum(axis=1) + 1) - gammaln(counts + 1).sum(axis=1)))
 
 
-def simulated_loglik(counts, sim_counts, estimator: str = "corrected") -> float:
+def simulated_loglik(counts, sim_counts, estimator: str = "corrected", n_total=None) -> float:
     """Multinomial log-likelihood of observed ``counts`` with probabilities estimated from
-    ``sim_counts`` (both (cells, K)), including the multinomial coefficient."""
+    ``sim_counts`` (both (cells, K); ``n_total`` as in :func:`corrected_log_probs`), including
+    the multinomial coefficient."""
     counts = np.asarray(counts, float)
-    return multinomial_coefficient(counts) + float(np.sum(counts * corrected_log_probs(sim_counts, estimator)))
+    lp = corrected_log_probs(sim_counts, estimator, n_total)
+    return multinomial_coefficient(counts) + float(np.sum(counts * lp))
 
 
 def replicate_seeds(sim_seed: int, n: int) -> list[int]:
@@ -125,5 +143,5 @@ def replicate_logliks(model, cells, counts, edges, *, n_sim, sim_seed: int, n_re
     out = []
     for s in replicate_seeds(sim_seed, n_replicates):
         pred = CellPredictor(type(model), cells, n_sim=n_sim, seed=s)
-        out.append(simulated_loglik(counts, pred.sim_counts(model, edges), estimator))
+        out.append(simulated_loglik(counts, pred.sim_counts(model, edges), estimator, pred.n_sim))
     return np.asarray(out, float)
