@@ -56,18 +56,22 @@ recovery, models x models x tasks x ``recovery_sets`` fits (48 with the defaults
 on 2 cores; CPU time of the one process, one data set per task from CGS at its defaults with
 observer 1's cell counts) as 6.5 (CGS), 5.5 (GS), 19.0 (GS6) and 2.1 (FIT) CPU-s per fit, mean
 over the 3 tasks: about 400 CPU-s for the default study (48 fits), i.e. at best about 3.5 min
-with 2 workers on an idle 2-core machine, and proportionally more per extra ``recovery_sets``. In a run (``--set models=cgs,fit --set tasks=spatial --set recovery_sets=3``, serial, load 17-22 on 2 cores, 2026-12-03) the recovery stage's 12 fits took 421 s wall (the whole run 1464 s wall, 348 CPU-s).
+with 2 workers on an idle 2-core machine, and proportionally more per extra ``recovery_sets``.
+In a run (``--set models=cgs,fit --set tasks=spatial --set recovery_sets=3``, serial, load
+17-22 on 2 cores, 2026-12-03) the recovery stage's 12 fits took 421 s wall (the whole run 1464
+s wall, 348 CPU-s).
 Before the budget policy (measured 2026-11-27 and 2026-12-03, machine shared, load 5-15 on
 2 cores): FIT, GS and CGS about 20.5 CPU-minutes, GS6 about 731 CPU-s for its 28 observer fits
-plus some 500 for the leave-one-out groups. Under the budget policy (``benchmarks/bench_rt_fits.py``,
-one conjunction observer's fit per model, CPU time, 2026-12-03, load 15-25 on 2 cores, so on
-the high side): CGS 0.34 CPU-s per fit instead of 6.4 (x18.9 [17.9, 19.9]; 794 evaluations
-instead of 24,828, log-likelihood 1.2 units lower), FIT 1.4 instead of 1.8 (x1.24), GS 8.3
-instead of 4.5 (x0.54: two searches instead of one) and GS6 17.0 instead of 16.4 (x0.96; GS6
-measured before the estimator's last change, which does not change the evaluations). The
-observer and leave-one-out fits then cost about 14 (CGS), 61 (FIT), 348 (GS) and 712 (GS6)
-CPU-s, some 1140 CPU-s, plus the recovery study: about 10 min or more with 2 workers on an idle
-2-core machine, not the 5 min of issue 15. GS6's simulation is most of it.
+plus some 500 for the leave-one-out groups. Under the budget policy
+(``benchmarks/bench_rt_fits.py``, one conjunction observer's fit per model, CPU time,
+2026-12-03, load 15-25 on 2 cores, so on the high side): CGS 0.34 CPU-s per fit instead of 6.4
+(x18.9 [17.9, 19.9]; 794 evaluations instead of 24,828, log-likelihood 1.2 units lower), FIT
+1.4 instead of 1.8 (x1.24), GS 8.3 instead of 4.5 (x0.54: two searches instead of one) and GS6
+17.0 instead of 16.4 (x0.96; GS6 measured before the estimator's last change, which does not
+change the evaluations). The observer and leave-one-out fits then cost about 14 (CGS), 61
+(FIT), 348 (GS) and 712 (GS6) CPU-s, some 1140 CPU-s, plus the recovery study: about 10 min or
+more with 2 workers on an idle 2-core machine, not the 5 min of issue 15. GS6's simulation is
+most of it.
 ``--set models=cgs,gs,fit`` leaves GS6 out; :data:`BUDGETS` and :data:`N_SIM` set the cost.
 ``--quick`` fits the first 2 observers of each task with tiny budgets (the numbers are not to
 be trusted).
