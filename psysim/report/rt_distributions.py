@@ -34,7 +34,10 @@ def budget_section(r, budget_text: str, fits: pd.DataFrame, labels: dict) -> Non
                            for m in se.index)
                + ". That gap is the search's optimism: its optimiser tuned the parameters to the noise of one "
                "simulation, and its smaller simulation could not resolve rare categories (a category the model almost "
-               "never produces looks less improbable with few simulated trials); the rescored value has neither.")
+               "never produces looks less improbable with few simulated trials). The rescored value is free of the tuning, "
+               "and of the second only as far as its larger simulation resolves such categories: a category never "
+               "simulated is still scored at a floor of about ln(0.5 / 2000), so a model wrong about a rare category "
+               "is penalised less than an exact likelihood would penalise it.")
 
 
 def comparison_section(r, bic: pd.DataFrame, wins: pd.DataFrame, pairwise: pd.DataFrame, models, labels: dict) -> None:
