@@ -173,6 +173,8 @@ class Profile:
         self.bounds = _z_bounds()
         self.z_start = _to_z(start or _start(cells))
         self.done: dict = {}  # beta -> (loglik, z)
+        self._runs: dict = {}  # (beta, start bytes, settings) -> result: the optimiser is deterministic
+        self.n_optimisations = 0  # optimiser runs actually made (not answered from _runs)
 
     def _negll(self, z, beta):
         m = self.base.with_params(beta=beta, **_from_z(z))
@@ -181,12 +183,21 @@ class Profile:
 
     def optimise(self, beta: float, z0, thorough: bool = False, nm_maxiter: int = 300, maxiter: int = 80) -> tuple[float, np.ndarray]:
         """Maximise over the nuisance parameters at ``beta`` from ``z0`` (L-BFGS-B; with
-        ``thorough``, Nelder-Mead first): ``(log-likelihood, optimiser coordinates)``, not stored."""
+        ``thorough``, Nelder-Mead first): ``(log-likelihood, optimiser coordinates)``, not stored
+        in the profile. The optimisers are deterministic, so a run from a start already tried
+        at this ``beta`` (a sweep step whose neighbour has not changed since) is answered from
+        memory: the result is the one the run would give again."""
+        key = (float(beta), np.asarray(z0, float).tobytes(), bool(thorough), nm_maxiter, maxiter)
+        if key in self._runs:
+            ll, z = self._runs[key]
+            return ll, z.copy()
+        self.n_optimisations += 1
         if thorough:
             z0 = minimize(self._negll, z0, args=(beta,), method="Nelder-Mead",
                           options={"maxiter": nm_maxiter, "xatol": 1e-3, "fatol": 1e-2}).x
         r = minimize(self._negll, z0, args=(beta,), method="L-BFGS-B", bounds=self.bounds,
                      options={"maxiter": maxiter, "ftol": 1e-9, "gtol": 1e-2})
+        self._runs[key] = (-float(r.fun), r.x.copy())
         return -float(r.fun), r.x
 
     def loglik(self, beta: float, thorough: bool = False) -> float:

@@ -651,6 +651,9 @@ class SoftmaxCellPredictor:
                 t = np.repeat(t[:, : int(n)], n_draws, axis=0)
                 self._cell_data.append((a, t, gumbel(rng, a.shape)))
         self._orders: dict = {}
+        self._outcome_cache: dict = {}  # (beta, w_quit0, dw_quit) -> outcomes of every cell
+        self._present = self.cells["target_present"].to_numpy(bool)
+        self._layouts: dict = {}
 
     def _ordered(self, beta: float):
         key = float(beta)
@@ -663,13 +666,27 @@ class SoftmaxCellPredictor:
         return self._orders[key]
 
     def outcomes(self, model):
-        """``[(p_found, p_quit), ...]`` per cell."""
+        """``[(p_found, p_quit), ...]`` per cell.
+
+        The outcomes depend on ``beta``, ``w_quit0`` and ``dw_quit`` only, so they are kept for
+        the last few such triples: a numerical gradient over the timing parameters (six of a
+        fit's eight coordinates) then reuses them instead of recomputing every order's hazards.
+        """
         p = model.params
         if p["ior"] < 1:
             raise PsysimError("softmax predictor: exact outcome probabilities need ior = 1")
+        key = (float(p["beta"]), float(p["w_quit0"]), float(p["dw_quit"]))
+        got = self._outcome_cache.get(key)
+        if got is not None:
+            return got
         if self.exact:
-            return [model.outcomes(int(n), bool(tp)) for _, n, tp in self.cells.itertuples(index=False, name=None)]
-        return [_outcomes_from_order(lw, r, p["w_quit0"], p["dw_quit"], lr) for lw, r, lr in self._ordered(p["beta"])]
+            got = [model.outcomes(int(n), bool(tp)) for _, n, tp in self.cells.itertuples(index=False, name=None)]
+        else:
+            got = [_outcomes_from_order(lw, r, p["w_quit0"], p["dw_quit"], lr) for lw, r, lr in self._ordered(p["beta"])]
+        if len(self._outcome_cache) >= 16:
+            self._outcome_cache.pop(next(iter(self._outcome_cache)))  # the oldest
+        self._outcome_cache[key] = got
+        return got
 
     def probabilities(self, model, edges: np.ndarray) -> np.ndarray:
         """(cells, n_edges) probabilities: correct RTs between consecutive ``edges``, then errors.
@@ -679,7 +696,15 @@ class SoftmaxCellPredictor:
         so the probabilities are conditioned on a trial not being such an outlier (renormalised,
         as in :class:`psysim.fitting.quantile_fit.CellPredictor`). Edges that are only the
         quantiles (no trimming bounds) are taken as ``[0, quantiles..., inf]``.
+
+        A correct RT after ``j`` dwells is ``Wald(j t_item, j^2 lambda)`` plus the non-decision
+        time of its response, and on a target-present trial a hit after ``j`` rejections
+        (``j + 1`` dwells) and a quit after ``j + 1`` rejections followed by a motor error
+        share that distribution; so each cell's mixture is one weight per dwell count
+        ``0..L``, and the ex-Wald CDF (:func:`psysim.models.cgs.exwald_cdf`) is evaluated once
+        per cell, edge and dwell count, in one call for all cells.
         """
+        from psysim.models.cgs import exwald_cdf
         from psysim.stats.descriptive import QUANTILES
 
         edges = np.asarray(edges, float)
@@ -687,31 +712,45 @@ class SoftmaxCellPredictor:
             edges = np.column_stack([np.zeros(len(edges)), edges, np.full(len(edges), np.inf)])
         fin = np.where(np.isfinite(edges), edges, 1e9)
         p = model.params
-        # all cells' mixture components at once: weights, dwell counts, non-decision constant
-        comps = []
-        for (pf, pq), tp in zip(self.outcomes(model), self.cells["target_present"]):
-            j = np.arange(len(pf))
+        outcomes = self.outcomes(model)
+        lay = self._layout(tuple(len(pf) for pf, _ in outcomes), edges.shape[1])
+        m = p["m"]
+        w = np.zeros(lay["n_weights"])  # per cell, the weight of each dwell count 0..L
+        for (pf, pq), tp, start in zip(outcomes, self._present, lay["starts"]):
+            L = len(pf)
             if tp:
-                comps.append((np.concatenate((pf * (1 - p["m"]), pq * p["m"])), np.concatenate((j + 1, j)), p["t_yes"]))
+                w[start + 1 : start + L + 1] += pf * (1 - m)
+                w[start : start + L] += pq * m
             else:
-                comps.append((pq * (1 - p["m"]), j, p["t_no"]))
-        width = max(len(w) for w, _, _ in comps)
-        w = np.zeros((len(comps), width))
-        ids = np.zeros((len(comps), width))
-        for i, (wi, ji, _) in enumerate(comps):
-            w[i, : len(wi)] = wi
-            ids[i, : len(ji)] = ji
-        shift = np.array([c[2] for c in comps])
-        from psysim.models.cgs import exwald_cdf
-
+                w[start : start + L] += pq * (1 - m)
+        shift = np.where(self._present, p["t_yes"], p["t_no"])
         mean1 = p["t_item"] / 1000.0
         shape1 = mean1 / p["item_cv"] ** 2
-        s = (fin - shift[:, None])[:, :, None] / 1000.0  # (cells, edges, 1), seconds
-        cdf = exwald_cdf(s, (ids * mean1)[:, None, :], (ids * ids * shape1)[:, None, :], 1000.0 / p["res_mean"])
-        cdf = (cdf * w[:, None, :]).sum(axis=2)
-        out = np.zeros((len(self.cells), edges.shape[1]))
+        ids, cell, edge = lay["ids"], lay["cell"], lay["edge"]
+        s = (fin[cell, edge] - shift[cell]) / 1000.0  # seconds
+        cdf = exwald_cdf(s, ids * mean1, ids * ids * shape1, 1000.0 / p["res_mean"])
+        n_cells, n_edges = len(outcomes), edges.shape[1]
+        cdf = np.bincount(lay["group"], weights=cdf * w[lay["weight"]], minlength=n_cells * n_edges).reshape(n_cells, n_edges)
+        out = np.zeros((n_cells, n_edges))
         out[:, :-1] = np.diff(cdf, axis=1)
-        out[:, -1] = 1.0 - w.sum(axis=1)
+        out[:, -1] = 1.0 - np.add.reduceat(w, lay["starts"])
         out = np.clip(out, 0.0, None)
         tot = out.sum(axis=1, keepdims=True)
         return out / np.where(tot > 0, tot, 1.0)
+
+    def _layout(self, lengths: tuple, n_edges: int) -> dict:
+        """Index arrays of the flat (cell, edge, dwell count) evaluation, made once per shape."""
+        key = (lengths, n_edges)
+        lay = self._layouts.get(key)
+        if lay is not None:
+            return lay
+        sizes = [L + 1 for L in lengths]  # dwell counts 0..L
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        cell = np.concatenate([np.full(n_edges * k, i) for i, k in enumerate(sizes)])
+        edge = np.concatenate([np.repeat(np.arange(n_edges), k) for k in sizes])
+        ids = np.concatenate([np.tile(np.arange(k, dtype=float), n_edges) for k in sizes])
+        weight = starts[cell] + ids.astype(np.int64)
+        lay = {"starts": starts, "n_weights": int(sum(sizes)), "cell": cell, "edge": edge, "ids": ids,
+               "weight": weight, "group": cell * n_edges + edge}
+        self._layouts[key] = lay
+        return lay
