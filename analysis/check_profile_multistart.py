@@ -36,7 +36,7 @@ def starts_for(cells: pd.DataFrame, task: str, fits: pd.DataFrame | None) -> dic
     """Named starting points (optimiser coordinates) for the nuisance parameters."""
     base = st._start(cells)
     out = {"default": st._to_z(base), **{k: st._to_z(v) for k, v in st.regime_starts(base).items()},
-           "mid": st._to_z({**base, "dw_quit": 1.0, "t_item": 30.0, "item_cv": 1.5})}  # between the regimes
+           "mid": st._to_z({**base, "dw_quit": 1.0, "t_item": 40.0, "item_cv": 0.7})}  # between the regimes
     if fits is not None:
         rows = fits[(fits["task"] == task) & (fits["subject"].astype(str) == "group")]
         for _, r in rows.iterrows():

@@ -75,15 +75,19 @@ MODELS = {"target": "softmax", "gs": "softmax-gs", "contrast": "softmax-contrast
           "saliency-onoff": "softmax-saliency-onoff", "cnn": "softmax-cnn"}
 NUISANCE = ("dw_quit", "t_item", "item_cv", "t_yes", "t_no", "res_mean", "m")
 # optimiser coordinates: log for scale parameters, seconds for the non-decision constants
-_LOG = {"dw_quit": (1e-3, 100.0), "t_item": (1.0, 1000.0), "item_cv": (0.05, 5.0), "res_mean": (1.0, 3000.0)}
+# the bounds of dw_quit, t_item and item_cv are the model's fit bounds (their reasons are in
+# psysim.models.softmax_search.SoftmaxSearch.fit_bounds)
+_FB = get_model("softmax").fit_bounds
+_LOG = {"dw_quit": _FB["dw_quit"], "t_item": _FB["t_item"], "item_cv": _FB["item_cv"], "res_mean": (1.0, 3000.0)}
 _LIN = {"t_yes": (50.0, 3000.0, 1e-3), "t_no": (50.0, 3000.0, 1e-3), "m": (0.0, 0.3, 10.0)}
 CHI2_95 = 3.841458820694124  # 95% quantile of chi-square with 1 df
 
 _FIT = {"task": "str", "subject": "any", "priority": "str"}
 TABLES = {
     "temperature": TableSpec("temperature.csv", {**_FIT, "beta": "float", "ci_low": "float", "ci_high": "float",
-                                                 "bic": "float", "loglik": "float", "n_obs": "int", "k": "int"},
-                             keys=("priority", "task", "subject")),
+                                                 "bic": "float", "loglik": "float", "n_obs": "int", "k": "int",
+                                                 "profile_drop": "float", "at_bound": "str", "misfit": "str"},
+                             keys=("priority", "task", "subject"), nullable=("at_bound", "misfit")),
     "profiles": TableSpec("profiles.csv", {"priority": "str", "task": "str", "subject": "any", "beta": "float",
                                            "loglik": "float"}, keys=("priority", "task", "subject", "beta")),
     "sweep": TableSpec("sweep.csv", {"task": "str", "beta": "float", "target_present": "bool", "slope": "float",
@@ -146,6 +150,52 @@ def _z_bounds():
     return b
 
 
+def misfit_flags(fit: dict, profile: pd.DataFrame, grid) -> dict:
+    """When beta may be absorbing misfit instead of measuring guidance: computed from one fit.
+
+    - ``profile_drop``: the maximum log-likelihood minus the lowest profile value on the
+      grid. Under 1.92 (half the 95 % chi-square cut) no grid value of beta is excluded: the
+      profile is flat, and beta is not identified by these data.
+    - ``at_bound``: the parameters at a bound of their fitting range (within 0.5 % of it, on
+      the optimiser's scale): ``beta`` at 0 or at the top of the grid, and the nuisance
+      parameters at the bounds of :data:`_LOG` / :data:`_LIN` (the psychologically motivated
+      ones are documented at :attr:`psysim.models.softmax_search.SoftmaxSearch.fit_bounds`);
+      a motor-error rate of 0 is no misfit and is not listed. A parameter at its bound means
+      the best fit wanted a value outside what we accept, and the other parameters,
+      beta among them, compensate for it.
+    - ``misfit``: one line naming each of these (and an open CI), empty when there is none.
+    """
+    grid = np.asarray(grid, float)
+    on_grid = profile[profile["beta"].isin(grid)]
+    drop = float(fit["loglik"] - on_grid["loglik"].min()) if len(on_grid) else float("nan")
+    at = []
+    if fit["beta"] <= grid[0] + 1e-9:
+        at.append("beta")
+    elif fit["beta"] >= grid[-1] * (1 - 1e-6):
+        at.append("beta")
+    for n in NUISANCE:
+        v = fit[n]
+        if n in _LOG:
+            lo, hi = _LOG[n]
+            near_lo, near_hi = math.log(v / lo) < 0.005, math.log(hi / v) < 0.005
+        else:
+            lo, hi, _ = _LIN[n]
+            near_lo, near_hi = v - lo < 0.005 * (hi - lo), hi - v < 0.005 * (hi - lo)
+        if near_hi or (near_lo and n != "m"):
+            at.append(n)
+    why = []
+    if "beta" in at:
+        why.append(f"beta at {'0 (random search)' if fit['beta'] <= grid[0] + 1e-9 else f'the top of the grid ({grid[-1]:g})'}")
+    elif not np.isfinite(fit["ci_high"]):
+        why.append("95% CI open above")
+    if drop < CHI2_95 / 2:
+        why.append(f"flat profile (log-likelihood varies by {drop:.2f} < {CHI2_95 / 2:.2f} over the grid)")
+    for n in at:
+        if n != "beta":
+            why.append(f"{n} at its bound ({fit[n]:.3g})")
+    return {"profile_drop": drop, "at_bound": ",".join(at), "misfit": "; ".join(why)}
+
+
 def _start(cells: pd.DataFrame) -> dict:
     """Data-driven starting values: non-decision times below the fastest deciles."""
     yes = cells.loc[cells["target_present"], "q10"].min()
@@ -157,8 +207,8 @@ def _start(cells: pd.DataFrame) -> dict:
 def regime_starts(base: dict) -> dict:
     """Starting values in each of the profile's two regimes: ``short`` (many short, variable
     dwells) and ``long`` (few long dwells with early quitting); ``base`` gives the rest."""
-    return {"short": {**base, "dw_quit": 0.005, "t_item": 2.0, "item_cv": 4.0},
-            "long": {**base, "dw_quit": 10.0, "t_item": 120.0, "item_cv": 0.5}}
+    return {"short": {**base, "dw_quit": 0.005, "t_item": 25.0, "item_cv": 0.9},
+            "long": {**base, "dw_quit": 8.0, "t_item": 120.0, "item_cv": 0.5}}
 
 
 class Profile:
@@ -412,7 +462,7 @@ def run(ctx):
         k = 1 + len(NUISANCE)
         fits.append({"task": task, "subject": subj, "priority": pmap, "beta": fit["beta"], "ci_low": fit["ci_low"],
                      "ci_high": fit["ci_high"], "bic": k * math.log(n_obs) - 2 * fit["loglik"], "loglik": fit["loglik"],
-                     "n_obs": n_obs, "k": k, **{n: fit[n] for n in NUISANCE}})
+                     "n_obs": n_obs, "k": k, **{n: fit[n] for n in NUISANCE}, **misfit_flags(fit, prof, grid)})
         profiles.append(prof.assign(subject=subj, task=task, priority=pmap)[["priority", "task", "subject", *prof.columns]])
     fits = pd.DataFrame(fits)
     profiles = pd.concat(profiles, ignore_index=True)
