@@ -38,6 +38,7 @@ SCRIPTS = {
     "ssl": ("bench_ssl.py", [], "--json"),
     "list": ("bench_list.py", [], "--json"),
     "rt_fits": ("bench_rt_fits.py", [], "--out"),
+    "softmax_fit": ("bench_softmax_fit.py", [], "--json"),
 }
 
 

@@ -216,3 +216,54 @@ def test_item_pooled_saliency_puts_the_colour_singleton_first():
     assert rates["top_rate"].iloc[0] >= 0.6 and rates["n"].iloc[0] == 20, rates
     tr = get_model("softmax-saliency-onoff", beta=np.inf, dw_quit=0.0).simulate(ds, seed=0)
     assert (tr["n_attended"] == 1).all()
+
+
+def test_cell_predictor_exact_bins_are_the_models_rt_distribution():
+    """The target map's bins from the flat (cell, edge, dwell count) evaluation equal the model's
+    own exact RT distribution (``correct_cdf``), cell by cell."""
+    import pandas as pd
+
+    cls = get_model("softmax").__class__
+    cells = pd.DataFrame({"task": ["feature"] * 4, "set_size": [3, 3, 18, 18], "target_present": [True, False, True, False]})
+    pred = SoftmaxCellPredictor(cls, cells, n_displays=1, n_draws=1, seed=0)
+    model = cls(beta=2.0, dw_quit=0.5, t_item=60.0, item_cv=0.7, t_yes=350.0, t_no=420.0, res_mean=90.0, m=0.03)
+    edges = np.array([[0.0, 450.0, 520.0, 600.0, 750.0, 1000.0, np.inf]] * 4)
+    probs = pred.probabilities(model, edges)
+    for i, (n, tp) in enumerate(zip(cells["set_size"], cells["target_present"])):
+        pc, cdf = model.correct_cdf(int(n), bool(tp), np.where(np.isfinite(edges[i]), edges[i], 1e9))
+        want = np.append(np.diff(cdf), 1.0 - pc)
+        assert np.allclose(probs[i], want / want.sum(), atol=1e-12), (n, tp)
+
+
+def test_cell_predictor_cache_gives_what_a_fresh_predictor_gives():
+    import pandas as pd
+
+    cls = get_model("softmax-gs").__class__
+    cells = pd.DataFrame({"task": ["conjunction"] * 2, "set_size": [6, 6], "target_present": [True, False]})
+    edges = np.array([[0, 500, 600, 700, 900, 1200, np.inf]] * 2, float)
+    a, b = cls(beta=3.0, dw_quit=0.3), cls(beta=3.0, dw_quit=2.0, t_item=80.0)
+    cached = SoftmaxCellPredictor(cls, cells, n_displays=20, n_draws=4, seed=5)
+    first = cached.probabilities(a, edges)
+    cached.probabilities(b, edges)
+    again = cached.probabilities(cls(beta=3.0, dw_quit=0.3, t_item=90.0), edges)  # same outcomes, other timing
+    fresh = SoftmaxCellPredictor(cls, cells, n_displays=20, n_draws=4, seed=5)
+    assert np.array_equal(cached.probabilities(a, edges), first)
+    assert np.array_equal(again, fresh.probabilities(cls(beta=3.0, dw_quit=0.3, t_item=90.0), edges))
+    assert not np.allclose(first, again)  # the timing parameters still count
+
+
+def test_fit_bounds_reasons_hold():
+    """The figures SoftmaxSearch.fit_bounds's docstring gives for its bounds."""
+    cls = get_model("softmax").__class__
+    b = cls.fit_bounds
+    assert b["t_item"][0] == 20.0 and b["item_cv"][1] == 1.0 and b["dw_quit"] == (1e-3, 10.0)
+    for n, want in ((18, 2.0), (3, 1.2)):  # dwells before quitting an absent display at dw_quit = 10
+        _, pq = cls(beta=0.0, dw_quit=10.0).outcomes(n, False)
+        assert (pq * np.arange(len(pq))).sum() == pytest.approx(want, abs=0.05)
+    _, pq = cls(beta=0.0, dw_quit=1e-3).outcomes(18, False)
+    assert (pq * np.arange(len(pq))).sum() == pytest.approx(17.8, abs=0.05)
+    rng = np.random.default_rng(0)
+    for cv, mode in ((1.0, 0.30), (2.0, 0.08), (4.0, 0.02)):  # Wald mode / mean
+        x = rng.wald(1.0, 1.0 / cv**2, 400_000)
+        h, e = np.histogram(x[x < 3 * mode + 0.05], bins=300)
+        assert e[np.argmax(h)] == pytest.approx(mode, abs=0.25 * mode + 0.005)
