@@ -85,9 +85,9 @@ CHI2_95 = 3.841458820694124  # 95% quantile of chi-square with 1 df
 _FIT = {"task": "str", "subject": "any", "priority": "str"}
 TABLES = {
     "temperature": TableSpec("temperature.csv", {**_FIT, "beta": "float", "ci_low": "float", "ci_high": "float",
-                                                 "bic": "float", "loglik": "float", "n_obs": "int", "k": "int",
-                                                 "profile_drop": "float", "at_bound": "str", "misfit": "str"},
-                             keys=("priority", "task", "subject"), nullable=("at_bound", "misfit")),
+                                                 "bic": "float", "loglik": "float", "n_obs": "int", "k": "int"},
+                             keys=("priority", "task", "subject")),  # + profile_drop, at_bound, misfit (misfit_flags),
+    # not required, so that run folders written before them still render
     "profiles": TableSpec("profiles.csv", {"priority": "str", "task": "str", "subject": "any", "beta": "float",
                                            "loglik": "float"}, keys=("priority", "task", "subject", "beta")),
     "sweep": TableSpec("sweep.csv", {"task": "str", "beta": "float", "target_present": "bool", "slope": "float",
