@@ -8,8 +8,9 @@ bootstrap interval, load recorded) by the CPU time of this process (``clock="cpu
 machine is shared, and wall time then measures the share of a core the process got):
 
 1. **One likelihood gradient** at the run's full settings (the ``gs`` priority map, feature
-   task, 150 displays per cell x 16 selection orders, the pooled Wolfe 2010 cells): a point and
-   its seven one-coordinate perturbations, the eight evaluations L-BFGS-B makes per step.
+   task, 150 displays per cell x 16 selection orders, the pooled Wolfe 2010 cells): a new point
+   and its seven one-coordinate perturbations at a fixed beta, the eight evaluations L-BFGS-B
+   makes per step.
 2. **One whole profile fit** (``profile_fit``: grid walk, regime restarts, sweeps, refinement
    and CI ends) of the same map and task at reduced settings (10 displays per cell x 2 orders,
    a 16-point grid; ``--quick``: 8 points and one round), so that the old side finishes in minutes;
@@ -85,13 +86,17 @@ def main(argv=None) -> None:
     new_p = st.Profile("softmax-gs", ss.SoftmaxCellPredictor(cls, cells, n_displays=150, n_draws=16, seed=1), cells)
     old_p = prev_st.Profile("softmax-gs", prev_ss.SoftmaxCellPredictor(cls, cells, n_displays=150, n_draws=16, seed=1), cells)
     z0 = new_p.z_start
-    points = [z0] + [z0 + 1e-4 * np.eye(len(z0))[i] for i in range(len(z0))]
-    betas = iter(np.linspace(1.0, 3.0, 10_000))  # a new beta per call: no side reuses orders between calls
+    eye = 1e-4 * np.eye(len(z0))
 
     def gradient(prof):
+        # as in a fit: beta fixed (its selection orders made once, in the warm-up), a new point
+        # per call (every coordinate moved, so no outcome is reused from the call before) and
+        # its seven one-coordinate perturbations, of which one moves dw_quit
+        step = iter(np.linspace(0.0, 0.5, 10_000))
+
         def run():
-            b = next(betas)
-            return [prof._negll(z, b) for z in points]
+            z = z0 + next(step)
+            return [prof._negll(x, 2.0) for x in (z, *(z + e for e in eye))]
         return run
 
     results.append(protocol.compare("softmax-gs likelihood gradient (8 evaluations, 150 x 16 orders, feature)",
