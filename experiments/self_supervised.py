@@ -45,11 +45,13 @@ per question, the best backbone, the runner-up and their paired difference with 
 (and, for fixations, the Holm-adjusted Wilcoxon p), from which the report says which backbone
 is best or that none is reliably. Rendering: :mod:`psysim.report.ssl` (``psysim report DIR --lang ja``).
 
-Cost, measured on the shared 2-core machine (one torch thread, ``nice -n 5``): ``--quick`` (2
-seeds) 37 s user + 4 s system CPU, 3 min 05 s wall at load average 19.8-21.6 (2026-12-03); the
-full run (3 seeds) was started at load 22-26 and had not finished when this was written, so its
-cost after the seeds, the pictures and the protocol were added is not measured here (before
-them, one seed: 3 min 48 s wall on a nearly idle machine).
+Cost, measured on the shared 2-core machine (one torch thread, ``nice -n 5``, 2026-12-03):
+``--quick`` (2 seeds) 37 s user + 4 s system CPU, 3 min 05 s wall at load average 19.8-21.6; the
+full run (3 seeds, seed 0) 374 s user + 32 s system CPU, peak RSS 2.2 GB, 37 min 54 s wall at load
+average 26.5 falling to 10.2 (other engineers' work). The wall times are the load's, not the
+experiment's: on an idle machine the CPU times bound the wall time at about 1 and 7 minutes, but
+that was not measured after the seeds, the pictures and the protocol were added (before them, one
+seed: 3 min 48 s wall, nearly idle).
 
 Run:  psysim run self-supervised [--quick] [--seed N] [--lang ja] [--set arch=mbconv] [--set seeds=5]
   or  python -m psysim.experiments.self_supervised --quick
