@@ -11,6 +11,7 @@ from psysim.networks import (
     MBConvNet,
     augment,
     build_network,
+    centre_logits,
     class_activation_maps,
     count_parameters,
     evaluate,
@@ -193,6 +194,22 @@ def test_early_stopping_when_validation_does_not_improve():
     assert res.stopped_early and len(res.history) == 3 and res.best_epoch == 0
 
 
+def test_min_delta_ends_training_that_improves_only_a_little():
+    model = seeded_network("gapcnn", seed=0, channels=(4,), pool_after=())
+    res = train_network(model, _tiny_data(1), _tiny_data(2), epochs=10, lr=1e-2, patience=2, min_delta=10.0, seed=0,
+                        progress=False, recalibrate_bn=8)
+    assert res.stopped_early and len(res.history) == 3 and res.best_epoch == 0
+
+
+def test_spread_keeps_evenly_spaced_images():
+    from psysim.networks.training import _spread
+
+    data = _tiny_data(1)  # 32 images
+    assert _spread(data, True) is data and _spread(data, 100) is data
+    part = _spread(data, 4)
+    assert part.table["display_id"].tolist() == data.table["display_id"].iloc[[0, 10, 21, 31]].tolist()
+
+
 def test_predict_temperature_and_evaluate():
     model = seeded_network("gapcnn", seed=1, channels=(4,), pool_after=())
     model.train()
@@ -258,3 +275,16 @@ def test_item_crops_hold_the_target_exactly_when_labelled_present():
     assert centre.all()
     again = item_crops(data, 12, per_display=3, jitter=1, seed=0)
     assert torch.equal(again.images, crops.images)
+
+
+def test_centre_logits_keeps_the_answers_and_centres_the_classifier():
+    model = seeded_network("gapcnn", seed=3, channels=(4,), pool_after=())
+    with torch.no_grad():
+        model.classifier.bias += torch.tensor([2.0, -1.0])
+    x = torch.rand(6, 3, 16, 16)
+    before = predict(model, x)
+    w_diff = (model.classifier.weight[1] - model.classifier.weight[0]).clone()
+    centre_logits(model)
+    torch.testing.assert_close(predict(model, x), before)
+    torch.testing.assert_close(model.classifier.weight[1], w_diff / 2)  # class 1 = half the logit difference
+    assert abs(model.classifier.bias.sum().item()) < 1e-6

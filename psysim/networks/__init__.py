@@ -36,6 +36,7 @@ from psysim.networks.metrics import (
     target_box_array,
 )
 from psysim.networks.training import (
+    centre_logits,
     evaluate,
     load_checkpoint,
     predict,
@@ -55,6 +56,7 @@ __all__ = [
     "SearchImages",
     "augment",
     "build_network",
+    "centre_logits",
     "class_activation_maps",
     "count_parameters",
     "deletion_insertion",

@@ -84,6 +84,7 @@ def train_network(
     lr: float = 3e-3,
     weight_decay: float = 1e-4,
     patience: int = 3,
+    min_delta: float = 0.0,
     augmentation: dict | None = None,
     seed=0,
     checkpoint=None,
@@ -109,6 +110,9 @@ def train_network(
         AdamW learning rate and weight decay.
     patience : int
         Epochs without improvement of the validation loss before stopping.
+    min_delta : float
+        Smallest fall of the validation loss (nats per image) that counts as an improvement,
+        so that a loss creeping towards 0 on a solved task does not keep training going.
     augmentation : dict, optional
         Keyword arguments of :func:`psysim.networks.data.augment` (``{}`` for the defaults,
         ``None`` for no augmentation).
@@ -120,9 +124,10 @@ def train_network(
         Extra JSON-able metadata stored in the checkpoint.
     progress : bool, optional
         Show a tqdm progress bar; default: only when the output is a terminal.
-    recalibrate_bn : bool
+    recalibrate_bn : bool or int
         After each epoch, recompute every batch-norm layer's running mean and variance as the
-        plain average over the (unaugmented) training images. With few batches per epoch the
+        plain average over the (unaugmented) training images (an int: over at most that many,
+        evenly spaced through the training set). With few batches per epoch the
         exponential running averages lag far behind the weights and an eval-mode network can
         sit at chance while its training accuracy is perfect; recalibration removes that lag.
     on_epoch : callable, optional
@@ -163,7 +168,7 @@ def train_network(
                 n_ok += (logits.argmax(1) == y).sum().item()
             row = {"epoch": epoch, "train_loss": tot / len(train), "train_acc": n_ok / len(train)}
             if recalibrate_bn:
-                _recalibrate_bn(model, train, 2 * batch_size)
+                _recalibrate_bn(model, _spread(train, recalibrate_bn), 2 * batch_size)
             model.eval()
             if val is not None and len(val):
                 row["val_loss"], row["val_acc"] = _epoch_eval(model, val, 2 * batch_size)
@@ -172,7 +177,7 @@ def train_network(
                 on_epoch(epoch, model, dict(row))
             bar.set_postfix({k: round(v, 3) for k, v in row.items() if k != "epoch"})
             score = row.get("val_loss", -epoch)
-            if score < best_loss:
+            if score < best_loss - (min_delta if np.isfinite(best_loss) else 0.0):
                 best_loss, best_epoch, bad = score, epoch, 0
                 best_state = copy.deepcopy(model.state_dict())
                 if checkpoint is not None:
@@ -187,6 +192,34 @@ def train_network(
         model.load_state_dict(best_state)
     model.eval()
     return TrainResult(pd.DataFrame(rows), best_epoch, stopped)
+
+
+def centre_logits(model: nn.Module, fc: str = "classifier") -> nn.Module:
+    """Subtract the mean over classes from the final linear layer's weights and biases, in place.
+
+    Softmax probabilities do not change (every logit is shifted by the same amount), but each
+    class's weights become its evidence against the average class. With two classes, class
+    1's weights are then half of ``w_1 - w_0``, the weights of the logit difference that decides
+    the answer, so the CAM of "present" (Zhou et al. 2016, Eq. 2, which reads one class's
+    weights) and its Grad-CAM both map the evidence for "present" against "absent". Without
+    centring, a network may put all of that evidence in ``w_0`` and the CAM of class 1 shows
+    nothing of it.
+    """
+    layer = dict(model.named_modules())[fc]
+    with torch.no_grad():
+        layer.weight -= layer.weight.mean(0, keepdim=True)
+        if layer.bias is not None:
+            layer.bias -= layer.bias.mean()
+    return model
+
+
+def _spread(data: SearchImages, limit) -> SearchImages:
+    """``data``, or at most ``limit`` of its images evenly spaced through it (``limit`` True: all)."""
+    if limit is True or int(limit) >= len(data):
+        return data
+    keep = np.zeros(len(data), dtype=bool)
+    keep[np.linspace(0, len(data) - 1, int(limit)).round().astype(int)] = True
+    return data.subset(keep)
 
 
 def _recalibrate_bn(model: nn.Module, data: SearchImages, batch_size: int) -> None:
