@@ -59,7 +59,8 @@ them): ``n_per_cell`` (training displays per task x set size x presence), ``n_te
 ``epochs``, ``patience``, ``image_size``, ``tasks`` (comma-separated), ``arch`` (gapcnn or
 mbconv), ``noise`` (pixel noise SD; 0 = chosen per task), ``noise_target``, ``threads``.
 
-Run:  psysim run cnn-search [--quick] [--seed N] [--out DIR]
+Run:  psysim run cnn-search [--quick] [--seed N] [--out DIR] [--lang ja]
+Re-render (e.g. in Japanese):  psysim report DIR --lang ja
   or  python -m psysim.experiments.cnn_search --quick
 """
 
@@ -75,6 +76,7 @@ from psysim.progress import progress
 from psysim.tables import TableSpec
 
 NAME = "cnn-search"
+LANGUAGES = ("en", "ja")  # report languages (psysim.i18n.check_report_language)
 DESCRIPTION = "CNNs trained on search displays: set-size effect of accuracy/confidence, CAM/Grad-CAM localisation vs Itti-Koch and humans"
 
 TASKS = ("feature", "conjunction", "spatial")
@@ -200,7 +202,7 @@ def run(ctx):
     from psysim.report.cnn_search import render
 
     render(ctx.out, _info(ctx.metadata, ctx.seed, ctx.quick), ctx.out / "report.html", TABLES,
-           save_figure=ctx.save_figure, examples=examples)
+           lang=ctx.lang, save_figure=ctx.save_figure, examples=examples)
 
 
 def train_search_network(model, train, val, settings: dict, seed_of, task: str):
@@ -444,7 +446,7 @@ def _info(meta: dict, seed, quick) -> dict:
 
 def report(run_dir, lang: str = "en", out=None):
     """Re-render the report of a cnn-search run folder from its tables (``psysim report
-    RUN_DIR``); the figure of example maps needs the networks and is left out."""
+    RUN_DIR [--lang ja]``); the figure of example maps needs the networks and is left out."""
     from psysim.cli.report import report_inputs
     from psysim.report.cnn_search import render
 

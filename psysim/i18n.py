@@ -35,10 +35,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from psysim.errors import PsysimError
+from psysim.i18n_cnn import CNN  # the cnn-search report's texts
 from psysim.i18n_distillation import DISTILLATION  # the distillation report's texts
 from psysim.i18n_naming import NAMING  # the picture-naming report's texts
-from psysim.i18n_saliency import SALIENCY
-from psysim.i18n_softmax import SOFTMAX  # the softmax-temperature report's texts  # the saliency-popout and saliency-fixations reports' texts
+from psysim.i18n_saliency import SALIENCY  # the saliency-popout and saliency-fixations reports' texts
+from psysim.i18n_softmax import SOFTMAX  # the softmax-temperature report's texts
 from psysim.i18n_ssl import SSL  # the self-supervised report's texts
 
 LANGUAGES = ("en", "ja")
@@ -433,7 +434,7 @@ COMPARE_MODELS: dict[str, dict[str, str]] = {
 CATALOGUE_PARTS: dict[str, dict[str, dict[str, str]]] = {
     "TERMS": TERMS, "LABELS": LABELS, "REPORT": REPORT, "COMPARE_MODELS": COMPARE_MODELS, "SSL": SSL,
     "SALIENCY": SALIENCY, "DISTILLATION": DISTILLATION, "NAMING": NAMING,
-    "SOFTMAX": SOFTMAX,
+    "SOFTMAX": SOFTMAX, "CNN": CNN,
 }
 """The catalogue's parts, one per module or block (``tests/test_i18n.py``: no key in two parts)."""
 
