@@ -204,6 +204,18 @@ def centre_logits(model: nn.Module, fc: str = "classifier") -> nn.Module:
     weights) and its Grad-CAM both map the evidence for "present" against "absent". Without
     centring, a network may put all of that evidence in ``w_0`` and the CAM of class 1 shows
     nothing of it.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        A classifier whose last layer is a :class:`torch.nn.Linear` named ``fc``.
+    fc : str
+        Name of that layer in ``model.named_modules()``.
+
+    Returns
+    -------
+    torch.nn.Module
+        ``model`` itself, changed in place.
     """
     layer = dict(model.named_modules())[fc]
     with torch.no_grad():
