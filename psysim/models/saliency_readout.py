@@ -50,7 +50,7 @@ def top_item_rates(displays, sizes=(128, 256, 512, 1024), on_off: bool = False) 
         One row per size: ``size_px``, ``map_px_per_item`` (item size in scale-4 map pixels),
         ``top_rate`` (fraction of displays with the target strictly first), ``n``.
     """
-    from psysim.models.softmax_search import _saliency_at_items, item_priorities
+    from psysim.models.softmax_priority import _saliency_at_items, item_priorities
 
     ids = displays.displays.loc[displays.displays["target_present"], "display_id"].to_numpy()
     item = displays.stimulus_set.geometry.item_size
@@ -87,7 +87,7 @@ def channel_peaks(displays, size: int = 512, normalizations=("maxnorm", "iterati
         the target holds the map's highest item value, strictly), ``n``.
     """
     from psysim.displays import render
-    from psysim.models.softmax_search import _read_at_items
+    from psysim.models.softmax_priority import _read_at_items
     from psysim.saliency import IttiKoch
     from psysim.saliency.model import MAP_LEVEL, upsample
 
