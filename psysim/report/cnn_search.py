@@ -2,9 +2,11 @@
 
 :func:`render` reads ``networks.csv``, ``accuracy.csv``, ``set_size_effect.csv``,
 ``localisation.csv`` and ``training.csv`` (each checked against the experiment's ``TABLES``)
-and writes one self-contained HTML file in English or Japanese (texts in :mod:`psysim.i18n_cnn`). Every statistic of a network whose held-out accuracy
-is not above chance (``at_chance``) is marked "network at chance: statistic not
-interpretable" in the text and the tables, and no verdict is drawn from it. The figure of
+and writes one self-contained HTML file in English or Japanese (texts in
+:mod:`psysim.i18n_cnn`). Every statistic of a network whose held-out accuracy is not above
+chance (``at_chance``) is marked "network at chance: statistic not interpretable"
+(ネットワークがチャンス水準：この統計量は解釈できない) in the text and the tables, and no
+verdict is drawn from it. The figure of
 example maps needs the networks, so it is drawn only during the run (``examples``).
 """
 
