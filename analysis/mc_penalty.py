@@ -23,7 +23,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from psysim.fitting.quantile_fit import CellPredictor, _counts, _edges, multinomial_loglik, quantile_cells
+from psysim.fitting.quantile_fit import (
+    CellPredictor,
+    _counts,
+    _edges,
+    multinomial_loglik,
+    quantile_cells,
+)
 from psysim.fitting.simlik import ESTIMATORS, replicate_seeds, simulated_loglik
 from psysim.models import get_model, make_design
 

@@ -70,8 +70,9 @@ def main(argv=None) -> None:
     ap.add_argument("--json", type=Path, default=None)
     a = ap.parse_args(argv)
 
-    from psysim.data import load_wolfe2010
     from psysim.experiments import softmax_temperature as st
+
+    from psysim.data import load_wolfe2010
     from psysim.fitting.quantile_fit import quantile_cells
     from psysim.models import get_model
     from psysim.models import softmax_search as ss

@@ -85,7 +85,13 @@ import pandas as pd
 from psysim.data import WOLFE2010, load_wolfe2010
 from psysim.fitting import FitSpec, fit_many, recovery
 from psysim.fitting.budget import Budget, budget_settings
-from psysim.fitting.comparison import pairwise_bic, pairwise_summary, win_counts, winners, with_recovery_status
+from psysim.fitting.comparison import (
+    pairwise_bic,
+    pairwise_summary,
+    win_counts,
+    winners,
+    with_recovery_status,
+)
 from psysim.fitting.heldout import heldout_scores
 from psysim.fitting.quantile_fit import (
     CellPredictor,
@@ -98,7 +104,12 @@ from psysim.models import get_model
 from psysim.options import Option
 from psysim.report import Report
 from psysim.report.recovery import confusion_figure, recovery_section
-from psysim.report.rt_distributions import budget_section, comparison_section, failures, heldout_section
+from psysim.report.rt_distributions import (
+    budget_section,
+    comparison_section,
+    failures,
+    heldout_section,
+)
 from psysim.stats import QUANTILE_COLUMNS, WOLFE2010_TRIM
 from psysim.tables import TableSpec
 

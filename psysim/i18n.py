@@ -38,7 +38,9 @@ from psysim.errors import PsysimError
 from psysim.i18n_cnn import CNN  # the cnn-search report's texts
 from psysim.i18n_distillation import DISTILLATION  # the distillation report's texts
 from psysim.i18n_naming import NAMING  # the picture-naming report's texts
-from psysim.i18n_saliency import SALIENCY  # the saliency-popout and saliency-fixations reports' texts
+from psysim.i18n_saliency import (
+    SALIENCY,  # the saliency-popout and saliency-fixations reports' texts
+)
 from psysim.i18n_softmax import SOFTMAX  # the softmax-temperature report's texts
 from psysim.i18n_ssl import SSL  # the self-supervised report's texts
 

@@ -272,9 +272,8 @@ def test_saliency_fixations_runs_on_a_description(fixset, capsys):
 def test_images_of_a_fixation_set_are_opened_with_psysims_limits(fixset):
     """Stimuli and maps go through psysim.images.open_image: a decompression-bomb header is
     refused before decoding, and a damaged file gets one line naming it."""
-    from tests.test_cli_corpus import claimed_png
-
     from psysim.errors import PsysimError
+    from tests.test_cli_corpus import claimed_png
 
     folder, _, tomls = fixset
     good = (folder / "maps" / "forest.png").read_bytes()

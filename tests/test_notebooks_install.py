@@ -13,7 +13,6 @@ really installs, here from ``dist/`` beside the notebook (the second source the 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import site
 import subprocess

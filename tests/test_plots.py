@@ -63,7 +63,12 @@ def test_one_task_takes_a_single_axes():
 
 # -- saliency-popout and picture-naming figures ------------------------------------------------
 def test_saliency_figures_draw_into_given_axes_with_display_names_and_integer_ticks():
-    from psysim.plots.saliency import first_fixation_plot, resolution_plot, saliency_map_panel, slopes_bar_plot
+    from psysim.plots.saliency import (
+        first_fixation_plot,
+        resolution_plot,
+        saliency_map_panel,
+        slopes_bar_plot,
+    )
 
     rates = pd.DataFrame([dict(model=m, task=t, set_size=n, first_fixation_rate=0.5, mean_rank=2.0)
                           for m in ("saliency", "saliency-onoff") for t in ("feature", "spatial") for n in (3, 6, 12, 18)])

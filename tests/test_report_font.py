@@ -9,12 +9,11 @@ import re
 
 import pandas as pd
 import pytest
+from _browser import check_page, find_chromium
 
 from psysim import i18n
 from psysim.report import Report
 from psysim.report.fonts import FAMILY, NOTICE, embedded_font, page_characters, subset_font
-
-from _browser import check_page, find_chromium
 
 
 def _visible_text(page: str) -> str:
@@ -68,8 +67,9 @@ def test_subset_is_deterministic_and_keeps_the_licence_records():
     a, fmt = subset_font("逆温度と顕著性マップ", flavor="woff")
     b, _ = subset_font("マップ顕著性と逆温度", flavor="woff")  # same characters, other order
     assert a == b and fmt == "woff"
-    from fontTools.ttLib import TTFont
     import io
+
+    from fontTools.ttLib import TTFont
 
     names = TTFont(io.BytesIO(a))["name"]
     assert "opensource.org/licenses/IPA" in str(names.getName(13, 3, 1, 0x409))

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from psysim.experiments import softmax_temperature as st
+
 from psysim.report.softmax import render
 from psysim.stats import WOLFE2010_TRIM
 

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from psysim.analysis.mc_penalty import penalty_table
 
 from psysim.errors import PsysimError
 from psysim.fitting.quantile_fit import fit_quantiles, quantile_cells
@@ -14,7 +15,6 @@ from psysim.fitting.simlik import corrected_log_probs, replicate_seeds, simulate
 from psysim.models import make_design
 from psysim.models.cgs import CompetitiveGuidedSearch
 from psysim.models.fit import FeatureIntegration
-from psysim.analysis.mc_penalty import penalty_table
 
 
 def test_penalty_at_true_parameters_smoothed_matches_theory_corrected_near_zero():

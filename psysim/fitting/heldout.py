@@ -32,7 +32,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from psysim.fitting.quantile_fit import CELL_KEYS, CellPredictor, P_FLOOR, _counts, _edges, quantile_cells
+from psysim.fitting.quantile_fit import (
+    CELL_KEYS,
+    P_FLOOR,
+    CellPredictor,
+    _counts,
+    _edges,
+    quantile_cells,
+)
 from psysim.fitting.simlik import corrected_log_probs, replicate_seeds
 from psysim.stats.descriptive import WOLFE2010_TRIM, TrimRule
 

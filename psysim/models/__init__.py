@@ -4,7 +4,15 @@
 Importing this package registers every model below.
 """
 
-from psysim.models.base import MODELS, Param, SearchModel, get_model, make_design, parameter_table, register
+from psysim.models.base import (
+    MODELS,
+    Param,
+    SearchModel,
+    get_model,
+    make_design,
+    parameter_table,
+    register,
+)
 from psysim.models.cgs import CompetitiveGuidedSearch  # noqa: F401
 from psysim.models.fit import FeatureIntegration
 from psysim.models.gs6 import GuidedSearch6  # noqa: F401
