@@ -199,3 +199,54 @@ def test_agrees_with_torchcam(method):
         scores = model(x)
         theirs = extractor(class_idx=t, scores=scores, normalized=False)[0]
     torch.testing.assert_close(ours.raw, theirs.detach(), atol=1e-5, rtol=1e-4)
+
+
+def _hand_set_patchify(tap=(1, 1)):
+    """The experiment's GapCNN layout (4 px patchify stem, 3x3 convolutions with dilations 1, 2,
+    4), one channel: the stem sums the red channel of each 4 x 4 patch, batch norm is the
+    identity, each 3x3 convolution passes one tap ``tap`` (row, column; (1, 1) is the centre)."""
+    net = GapCNN(channels=(1, 1, 1, 1), pool_after=(), n_classes=2, stem=4, dilation=(1, 1, 2, 4))
+    with torch.no_grad():
+        for m in net.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.zero_(), m.running_var.fill_(1.0 - m.eps), m.weight.fill_(1.0), m.bias.zero_()
+            elif isinstance(m, nn.Conv2d):
+                m.weight.zero_()
+                if m.kernel_size == (4, 4):
+                    m.weight[0, 0] = 1.0
+                else:
+                    m.weight[0, 0, tap[0], tap[1]] = 1.0
+        net.classifier.weight.copy_(torch.tensor([[0.0], [1.0]]))
+        net.classifier.bias.zero_()
+    return net
+
+
+@pytest.mark.parametrize("method", ["cam", "gradcam"])
+def test_stride_4_stem_cam_peaks_in_the_patch_that_holds_the_pixel(method):
+    """A lone red pixel at (y, x) falls in stem cell (y // 4, x // 4), which covers image pixels
+    [4i, 4i + 4); upsampled (bilinear, half-pixel centres) the map's maximum lies in that patch:
+    no shift from the stride, the dilated convolutions' padding or the upsampling."""
+    net = _hand_set_patchify()
+    for y, x in [(0, 0), (17, 42), (45, 30), (63, 63), (33, 4)]:
+        img = torch.zeros(1, 3, 64, 64)
+        img[0, 0, y, x] = 1.0
+        m = class_activation_maps(net, img, target=1, method=method).maps[0]
+        i, j = divmod(int(m.argmax()), 64)
+        assert (i // 4, j // 4) == (y // 4, x // 4)
+        if 0 < y // 4 < 15 and 0 < x // 4 < 15:  # inside: the cell's value sits at its centre, 4i + 1.5
+            ci, cj = 4 * (y // 4) + 1, 4 * (x // 4) + 1
+            assert torch.equal(m[ci:ci + 2, cj:cj + 2], torch.ones(2, 2))
+
+
+def test_an_off_centre_tap_moves_the_cam_by_the_dilations():
+    """CAM shows where the last map's evidence lies, not where the item is: when each dilated
+    3x3 convolution passes its left-hand tap (1, 0), a unit reads the cell d to its left, so the
+    evidence of a pixel in cell j appears at cell j + 1 + 2 + 4 = j + 7, i.e. 28 px to the right.
+    This is why a trained network's CAM can peak beside the target (the receptive field of the
+    experiment's CAM layer is 60 px, the item about 24 px at 288 px)."""
+    net = _hand_set_patchify(tap=(1, 0))
+    img = torch.zeros(1, 3, 64, 64)
+    img[0, 0, 30, 9] = 1.0
+    raw = class_activation_maps(net, img, target=1, method="cam").raw[0]
+    i, j = divmod(int(raw.argmax()), raw.shape[1])
+    assert (i, j) == (30 // 4, 9 // 4 + 7)
