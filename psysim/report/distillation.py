@@ -66,11 +66,11 @@ def findings(summary: pd.DataFrame, trend: pd.DataFrame, teacher_row: dict, lang
         tr = trend[trend["transfer_per_cell"] == n].set_index("metric")
         head = _("dt.head", images=int(base["transfer_images"]), n=n, seeds=int(base["n_seeds"]))
 
-        def values(col, scale, digits, pct=""):
+        def values(col, scale, digits, pct="", dist=dist):
             return sep.join(_("dt.cond_value", c=_cond(c, lang), v=ci_text(r[col], r[f"{col}_ci_low"], r[f"{col}_ci_high"], scale, digits, lang=lang) + pct)
                             for c, r in dist.iterrows())
 
-        def diffs(col, scale, digits):
+        def diffs(col, scale, digits, dist=dist):
             return sep.join(_("dt.diff_value", c=_cond(c, lang),
                               v=ci_text(r[f"{col}_diff"], r[f"{col}_diff_ci_low"], r[f"{col}_diff_ci_high"], scale, digits, True, lang),
                               verdict=_(f"dt.v_{verdict(r[f'{col}_diff_ci_low'], r[f'{col}_diff_ci_high'])}")) for c, r in dist.iterrows())

@@ -33,11 +33,11 @@ img{max-width:100%}.note{background:#fff8e0;border-left:4px solid #e0b000;paddin
 # Japanese text: the embedded subset first (the same glyphs on every machine), then fonts that
 # browsers on macOS, Windows and Linux have, should the page be edited to show more characters.
 _CSS_LANG = {
-    "ja": 'body{font-family:"%s","Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo","Noto Sans JP","Noto Sans CJK JP",sans-serif;line-height:1.7}'
-    % FAMILY
+    "ja": 'body{font-family:"' + FAMILY + '","Hiragino Kaku Gothic ProN","Hiragino Sans","Yu Gothic","Meiryo",'
+          '"Noto Sans JP","Noto Sans CJK JP",sans-serif;line-height:1.7}'
 }
 # an English page with a few Japanese characters (a picture's Japanese name): the subset after the Latin fonts
-_CSS_CJK_FALLBACK = 'body{font-family:-apple-system,Segoe UI,Helvetica,Arial,"%s",sans-serif}' % FAMILY
+_CSS_CJK_FALLBACK = 'body{font-family:-apple-system,Segoe UI,Helvetica,Arial,"' + FAMILY + '",sans-serif}'
 _DATA_URL = re.compile(r"data:(?:image|font)/[^\"')]+")  # embedded files: base64, ASCII only
 
 
