@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.i18n import CATALOGUE, label, plot_labels, t
+from psysim.plots.axes import panel_axes
 
 TASK_ORDER = ("feature", "orientation", "conjunction", "spatial")
 
@@ -21,22 +22,9 @@ def _palette(n: int):
     return sns.color_palette("colorblind", n)
 
 
-def _axes(ax, n: int, figsize, **kw):
-    """``n`` axes: the caller's (a single axes or a sequence) or a new figure's."""
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        fig, axes = plt.subplots(1, n, figsize=figsize, squeeze=False, **kw)
-        return fig, list(axes[0]), True
-    flat = list(ax.flat) if hasattr(ax, "flat") else (list(ax) if isinstance(ax, (list, tuple)) else [ax])
-    if len(flat) != n:
-        raise ValueError(f"this figure needs {n} axes, got {len(flat)}")
-    return flat[0].figure, flat, False
-
-
 def resolution_plot(resolution: pd.DataFrame, lang: str = "en", ax=None):
     """Strict top-item rate (%) of each model's item-pooled map against render size (``resolution.csv``)."""
-    fig, (ax,), own = _axes(ax, 1, (4.8, 3.3))
+    fig, (ax,), own = panel_axes(ax, 1, (4.8, 3.3))
     models = list(dict.fromkeys(resolution["model"]))
     for colour, model in zip(_palette(len(models)), models):
         g = resolution[resolution["model"] == model]
@@ -55,7 +43,7 @@ def resolution_plot(resolution: pd.DataFrame, lang: str = "en", ax=None):
 def first_fixation_plot(rates: pd.DataFrame, lang: str = "en", ax=None):
     """First-fixation rate (%) and mean target saliency rank by set size (``first_fixation.csv``):
     colour = task, line style = model; two axes."""
-    fig, axes, own = _axes(ax, 2, (10, 3.6))
+    fig, axes, own = panel_axes(ax, 2, (10, 3.6))
     tasks = [x for x in TASK_ORDER if x in set(rates["task"])]
     models = list(dict.fromkeys(rates["model"]))
     colours = dict(zip(tasks, _palette(len(tasks))))
@@ -79,7 +67,7 @@ def first_fixation_plot(rates: pd.DataFrame, lang: str = "en", ax=None):
 
 def slopes_bar_plot(slopes: pd.DataFrame, lang: str = "en", ax=None):
     """Search slopes (ms/item) with 95% CIs per task, target present and absent (``slopes.csv``): two axes."""
-    fig, axes, own = _axes(ax, 2, (10, 3.6), sharey=True)
+    fig, axes, own = panel_axes(ax, 2, (10, 3.6), sharey=True)
     sources = list(dict.fromkeys(slopes["source"]))
     colours = dict(zip(sources, _palette(len(sources))))
     for a, present in zip(axes, (True, False)):

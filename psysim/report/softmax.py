@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from psysim.i18n import label, plot_style, translate_table, translator, trim_text
+from psysim.plots.axes import panel_axes
 from psysim.report.html import Report
 from psysim.tables import read_table
 
@@ -162,16 +163,9 @@ def sweep_figure(sweep: pd.DataFrame, lang: str = "en", ax=None):
 
 def fits_figure(fits: pd.DataFrame, lang: str = "en", ax=None):
     """Fitted beta per task with 95% profile CIs, group (large) and observers (small), one axes per map."""
-    import matplotlib.pyplot as plt
-
     _ = translator(lang)
     maps = list(pd.unique(fits["priority"]))
-    if ax is None:
-        fig, axes = plt.subplots(1, len(maps), figsize=(3.8 * len(maps), 3.6), squeeze=False)
-        axes = list(axes[0])
-    else:
-        axes = list(np.ravel(ax))
-        fig = axes[0].figure
+    fig, axes, own = panel_axes(ax, len(maps), (3.8 * len(maps), 3.6))
     blue, red = _palette(4)[0], _palette(4)[3]
     for a, pmap in zip(axes, maps):
         f = fits[fits["priority"] == pmap]
@@ -188,24 +182,17 @@ def fits_figure(fits: pd.DataFrame, lang: str = "en", ax=None):
                 a.plot(xpos, r["beta"], "o", ms=8 if grp else 4, color=red if grp else blue)
         a.set(xticks=range(len(TASKS)), ylabel=_("st.ax_fit_beta"), title=_("st.map_title", map=pmap))
         a.set_xticklabels([_task(x, lang) for x in TASKS], fontsize=8)
-    if ax is None:
+    if own:
         fig.tight_layout()
     return fig
 
 
 def profile_figure(profiles: pd.DataFrame, lang: str = "en", ax=None):
     """Profile log-likelihood of beta for the group fits, relative to the maximum, one axes per map."""
-    import matplotlib.pyplot as plt
-
     _ = translator(lang)
     g = profiles[profiles["subject"] == "group"]
     maps = list(pd.unique(g["priority"]))
-    if ax is None:
-        fig, axes = plt.subplots(1, len(maps), figsize=(3.8 * len(maps), 3.4), squeeze=False)
-        axes = list(axes[0])
-    else:
-        axes = list(np.ravel(ax))
-        fig = axes[0].figure
+    fig, axes, own = panel_axes(ax, len(maps), (3.8 * len(maps), 3.4))
     colours = dict(zip(TASKS, _palette(len(TASKS))))
     for a, pmap in zip(axes, maps):
         for task in TASKS:
@@ -214,7 +201,7 @@ def profile_figure(profiles: pd.DataFrame, lang: str = "en", ax=None):
         a.axhline(-CHI2_95 / 2, color="grey", ls="--", lw=0.8)
         a.set(xscale="log", ylim=(-40, 2), xlabel=_("st.ax_beta0", at="0.02"), ylabel=_("st.ax_profile"), title=_("st.map_title", map=pmap))
         a.legend(fontsize=8, frameon=False)
-    if ax is None:
+    if own:
         fig.tight_layout()
     return fig
 
